@@ -1,0 +1,25 @@
+# lib/core — errors, memory, I/O, CLI helpers, progress, RNG, threads, hashing, UTF-8.
+lib_libdlcore_a_SOURCES += \
+	lib/core/error.c lib/core/error.h \
+	lib/core/alloc.c lib/core/alloc.h \
+	lib/core/io.c lib/core/io.h \
+	lib/core/cli.c lib/core/cli.h \
+	lib/core/progress.c lib/core/progress.h \
+	lib/core/rng.c lib/core/rng.h \
+	lib/core/threads.c lib/core/threads.h \
+	lib/core/hash.c lib/core/hash.h \
+	lib/core/utf8.c lib/core/utf8.h
+lib_libdlblas_a_SOURCES += lib/core/blas.c lib/core/blas.h
+
+if HAVE_CHECK
+check_PROGRAMS += tests/check_core tests/check_blas
+TESTS += tests/check_core tests/check_blas
+endif
+tests_check_core_SOURCES = tests/check_core.c
+tests_check_core_CFLAGS = $(TEST_CFLAGS)
+tests_check_core_LDADD = $(DLCORE_LIBS) $(TEST_LIBS)
+tests_check_blas_SOURCES = tests/check_blas.c
+tests_check_blas_CFLAGS = $(TEST_CFLAGS)
+tests_check_blas_LDADD = lib/libdlblas.a $(DLCORE_LIBS) $(BLAS_LIBS) $(TEST_LIBS)
+TESTS += tests/cli/blas.sh
+EXTRA_DIST += tests/cli/blas.sh
