@@ -1,0 +1,7 @@
+# cmd — one thin dl-NAME.c per binary.
+bin_PROGRAMS += dl-record
+dl_record_SOURCES = cmd/dl-record.c
+dl_record_LDADD = $(DLRECORD_LIBS)
+
+TESTS += tests/cli/demo.sh
+EXTRA_DIST += tests/demo.sh tests/cli/demo.sh tests/data/iris.csv tests/data/make-iris.sh bootstrap

@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "io.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -49,6 +50,14 @@ void dl_cli_version(void)
 	exit(DL_EXIT_OK);
 }
 
+/* Whether argv[optind] is a cluster of short options containing c: getopt is then still
+ * inside it ("--log=x -zq" stops at 'z' with argv[optind - 1] = "--log=x"). */
+static int short_in(int argc, char **argv, int c)
+{
+	const char *a = optind < argc ? argv[optind] : NULL;
+	return a && a[0] == '-' && a[1] != '-' && c > 0 && c < 0x100 && strchr(a + 1, c);
+}
+
 int dl_cli_common(dl_opts *o, int c, int argc, char **argv, const char *usage)
 {
 	const char *bad = optind - 1 < argc && optind >= 1 ? argv[optind - 1] : "?";
@@ -75,9 +84,18 @@ int dl_cli_common(dl_opts *o, int c, int argc, char **argv, const char *usage)
 		o->log_path = optarg;
 		return 1;
 	case ':':
+		if (optopt && optopt < 0x100 && strncmp(bad, "--", 2) != 0)
+			dl_usage_error("option '-%c' needs a value", optopt);   /* "-qo" */
 		dl_usage_error("option '%s' needs a value", bad);
 	case '?':
-		if (optopt && optopt < 0x100)
+		/* glibc sets optopt to 0 for an unknown long option, to the option's value for
+		 * a long option given a value it does not take ("--quiet=1"; then optind is past
+		 * it), and to the character for an unknown short option. */
+		if (!optopt)
+			dl_usage_error("unknown option '%s'", bad);
+		if (!strncmp(bad, "--", 2) && strchr(bad, '=') && !short_in(argc, argv, optopt))
+			dl_usage_error("option '%.*s' takes no value", (int)strcspn(bad, "="), bad);
+		if (optopt < 0x100)
 			dl_usage_error("unknown option '-%c'", optopt);
 		dl_usage_error("unknown option '%s'", bad);
 	default:
@@ -85,12 +103,19 @@ int dl_cli_common(dl_opts *o, int c, int argc, char **argv, const char *usage)
 	}
 }
 
+/* strto* skip leading white space, but an option value " 5" (or " -1" for an unsigned
+ * one, which strtoull would wrap around) is not a number. */
+static int starts_like_number(const char *s)
+{
+	return *s && !isspace((unsigned char)*s);
+}
+
 long long dl_parse_ll(const char *s, const char *opt, long long min, long long max)
 {
 	char *end;
 	errno = 0;
 	long long v = strtoll(s, &end, 10);
-	if (!*s || *end || errno == ERANGE)
+	if (!starts_like_number(s) || *end || errno == ERANGE)
 		dl_usage_error("%s: '%s' is not an integer", opt, s);
 	if (v < min || v > max)
 		dl_usage_error("%s: %lld is out of range [%lld, %lld]", opt, v, min, max);
@@ -101,7 +126,7 @@ uint64_t dl_parse_u64(const char *s, const char *opt)
 {
 	char *end;
 	errno = 0;
-	if (*s == '-' || !*s)
+	if (*s == '-' || !starts_like_number(s))
 		dl_usage_error("%s: '%s' is not a non-negative integer", opt, s);
 	unsigned long long v = strtoull(s, &end, 10);
 	if (*end || errno == ERANGE)
@@ -114,7 +139,7 @@ double dl_parse_double(const char *s, const char *opt, double min, double max)
 	char *end;
 	errno = 0;
 	double v = strtod(s, &end);
-	if (!*s || *end || errno == ERANGE || isnan(v))
+	if (!starts_like_number(s) || *end || errno == ERANGE || isnan(v))
 		dl_usage_error("%s: '%s' is not a number", opt, s);
 	if (v < min || v > max)
 		dl_usage_error("%s: %g is out of range [%g, %g]", opt, v, min, max);

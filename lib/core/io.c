@@ -184,7 +184,8 @@ static int detect(dl_in *in, dl_err *e)
 	else if ((in->flags & DL_IN_ZLIB) && in->zbuf_len >= 2 && (b[0] & 0x0f) == 8 &&
 		 (b[0] >> 4) <= 7 && ((b[0] << 8) | b[1]) % 31 == 0)
 		in->comp = DL_COMPRESS_ZLIB;
-	if (in->comp != DL_COMPRESS_NONE && in->plain_check && in->plain_check(b, in->zbuf_len))
+	size_t head = in->zbuf_len < DL_IN_PLAIN_CHECK_BYTES ? in->zbuf_len : DL_IN_PLAIN_CHECK_BYTES;
+	if (in->comp != DL_COMPRESS_NONE && in->plain_check && in->plain_check(b, head))
 		in->comp = DL_COMPRESS_NONE;
 	if (in->comp == DL_COMPRESS_NONE)
 		return 0;
@@ -196,10 +197,11 @@ static int detect(dl_in *in, dl_err *e)
 	return 0;
 }
 
-/* Appends uncompressed bytes at buf[end..cap). Returns bytes added (0 = EOF) or -1. */
+/* Appends uncompressed bytes at buf[end..cap-1), keeping the last byte spare for
+ * dl_in_getline's terminator. Returns bytes added (0 = EOF) or -1. */
 static ptrdiff_t fill(dl_in *in, dl_err *e)
 {
-	size_t room = in->cap - in->end;
+	size_t room = in->cap - in->end - 1;
 	if (!in->detected && detect(in, e) < 0)
 		return -1;
 	if (in->comp == DL_COMPRESS_NONE) {
@@ -270,6 +272,24 @@ static ptrdiff_t fill(dl_in *in, dl_err *e)
 	}
 }
 
+/* Makes room for more bytes when the buffer is full: doubles it (IN_CHUNK at first), but
+ * not beyond what a peek of n bytes needs, plus the spare byte. */
+static int grow(dl_in *in, size_t n, dl_err *e)
+{
+	size_t need = n < SIZE_MAX ? n + 1 : n, want;
+	if (!in->cap)
+		want = IN_CHUNK;
+	else if (in->cap > SIZE_MAX / 4)
+		return dl_errf(e, "%s: request of %zu bytes is too large", in->name, n);
+	else
+		want = in->cap * 2;
+	if (want > need && need > in->cap)
+		want = need > IN_CHUNK ? need : IN_CHUNK;
+	in->buf = dl_reallocarray(in->buf, want, 1);
+	in->cap = want;
+	return 0;
+}
+
 const uint8_t *dl_in_peek(dl_in *in, size_t n, size_t *avail, dl_err *e)
 {
 	if (in->end - in->pos >= n || in->eof) {
@@ -281,16 +301,11 @@ const uint8_t *dl_in_peek(dl_in *in, size_t n, size_t *avail, dl_err *e)
 		in->end -= in->pos;
 		in->pos = 0;
 	}
-	if (in->cap < n + 1 || in->cap < IN_CHUNK) {
-		size_t want = n + 1 > IN_CHUNK ? n + 1 : IN_CHUNK;
-		if (n >= SIZE_MAX / 2) {
-			dl_errf(e, "%s: request of %zu bytes is too large", in->name, n);
-			return NULL;
-		}
-		in->buf = dl_reallocarray(in->buf, want, 1);
-		in->cap = want;
-	}
+	/* The buffer grows as bytes arrive, not to n at once: n may be a length read from
+	 * damaged data (a record header claiming a terabyte) that the stream never delivers. */
 	while (in->end < n) {
+		if (in->end + 1 >= in->cap && grow(in, n, e) < 0)
+			return NULL;
 		ptrdiff_t r = fill(in, e);
 		if (r < 0)
 			return NULL;
@@ -387,16 +402,20 @@ uint8_t *dl_in_slurp(dl_in *in, size_t *len, dl_err *e)
 
 /* ------------------------------------------------------------------ output */
 
-/* Temporary paths still open, for removal on dl_die or a fatal signal. A fixed table keeps
- * the signal handler async-signal-safe (it only calls unlink). */
+/* Temporary paths still open, for removal on dl_die, exit or a fatal signal. A fixed table
+ * keeps the signal handler async-signal-safe (it only calls getpid and unlink). Each entry
+ * remembers the process that created it: a forked child inherits the table, and its exit
+ * must not remove the parent's files. */
 #define MAX_TEMPS 256
 static char *volatile temps[MAX_TEMPS];
+static volatile pid_t temp_pids[MAX_TEMPS];
 static int handlers_installed;
 
 static void remove_temps(void)
 {
+	pid_t self = getpid();
 	for (int i = 0; i < MAX_TEMPS; i++)
-		if (temps[i])
+		if (temps[i] && temp_pids[i] == self)
 			unlink(temps[i]);
 }
 
@@ -412,7 +431,7 @@ void dl_io_install_signal_handlers(void)
 	if (handlers_installed)
 		return;
 	handlers_installed = 1;
-	int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+	int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
 	for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
 		struct sigaction sa;
 		memset(&sa, 0, sizeof sa);
@@ -425,12 +444,15 @@ void dl_io_install_signal_handlers(void)
 		sigaction(sigs[i], &sa, NULL);
 	}
 	dl_set_die_hook(remove_temps);
+	/* An exit that is not dl_die (EPIPE on stdout, an output never closed) too. */
+	atexit(remove_temps);
 }
 
 static int temp_register(char *path)
 {
 	for (int i = 0; i < MAX_TEMPS; i++)
 		if (!temps[i]) {
+			temp_pids[i] = getpid();
 			temps[i] = path;
 			return i;
 		}
@@ -504,8 +526,9 @@ dl_out *dl_out_open(const char *path, enum dl_compress c)
 		out->fd = STDOUT_FILENO;
 	} else {
 		struct stat st;
+		int exists = stat(path, &st) == 0;
 		out->name = dl_strdup(path);
-		if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if (exists && !S_ISREG(st.st_mode)) {
 			if (S_ISDIR(st.st_mode))
 				dl_die("%s: is a directory", path);
 			out->fd = open(path, O_WRONLY | O_CLOEXEC);
@@ -531,9 +554,17 @@ dl_out *dl_out_open(const char *path, enum dl_compress c)
 				errno = err;
 				dl_die_errno("%s: cannot create output", path);
 			}
-			mode_t um = umask(0);
-			umask(um);
-			fchmod(out->fd, 0666 & ~um);
+			/* The permissions writing in place would give: the old file's when
+			 * replacing one, else 0666 less the umask (mkostemp made it 0600). */
+			mode_t mode;
+			if (exists) {
+				mode = st.st_mode & 0777;
+			} else {
+				mode_t um = umask(0);
+				umask(um);
+				mode = 0666 & ~um;
+			}
+			fchmod(out->fd, mode);
 		}
 		out->own_fd = 1;
 	}

@@ -11,11 +11,12 @@
  * in this half dies, so parsers built on it can run under a fuzzer.
  *
  * Output (dl_out): stdout ("-" or NULL) or a file that is written under a temporary name
- * in the same directory and renamed into place by dl_out_close. If the program dies
- * (dl_die) or is interrupted (SIGINT, SIGTERM, SIGHUP), every temporary file still open is
- * removed, so a failed run never leaves a truncated file behind. Paths that exist and are
- * not regular files (/dev/null, a FIFO) are written in place. Write errors die, naming the
- * file; a closed pipe on stdout ends the program quietly, as it does for cat.
+ * in the same directory and renamed into place by dl_out_close (a file replaced keeps its
+ * permissions). If the program dies (dl_die), exits, or is interrupted (SIGINT, SIGTERM,
+ * SIGHUP, SIGPIPE), every temporary file it still has open is removed, so a failed run never
+ * leaves a truncated file behind. Paths that exist and are not regular files (/dev/null, a
+ * FIFO) are written in place. Write errors die, naming the file; a closed pipe on stdout
+ * ends the program quietly, as it does for cat.
  * Neither half is thread-safe: one thread per dl_in / dl_out.
  */
 #ifndef DL_CORE_IO_H
@@ -99,8 +100,9 @@ void dl_out_abort(dl_out *out);
  * write to stdout (a full disk) becomes exit status 1. */
 void dl_stdout_check(void);
 
-/* Installs the SIGINT/SIGTERM/SIGHUP handler that removes temporary outputs. Idempotent;
- * dl_out_open calls it. */
+/* Installs the SIGINT/SIGTERM/SIGHUP/SIGPIPE handler (signals inherited as ignored stay
+ * ignored) and the exit hook that remove temporary outputs. Idempotent; dl_out_open calls
+ * it. */
 void dl_io_install_signal_handlers(void);
 
 #endif

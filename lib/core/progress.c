@@ -21,7 +21,8 @@ static void human(char *out, size_t size, double v)
 {
 	static const char *unit[] = {"", "k", "M", "G", "T"};
 	int u = 0;
-	while (v >= 1000.0 && u < 4) {
+	/* Up a unit also when the value would round to 1000 in this one: "1.0M", not "1000.0k". */
+	while (v >= (u ? 999.95 : 999.5) && u < 4) {
 		v /= 1000.0;
 		u++;
 	}

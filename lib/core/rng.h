@@ -5,6 +5,9 @@
  * seeded through splitmix64. Stream k of a seed starts 2^128 * k steps after stream 0 (the
  * generator's jump function), so per-thread streams never overlap: thread t of a parallel job
  * uses dl_rng_init(&r, seed, t) and the output depends only on (seed, t), never on timing.
+ * That holds for k <= 64; a larger k (a stream per record, say) is seeded from the seed and k
+ * through splitmix64 instead, which keeps dl_rng_init cheap and such streams apart with
+ * overwhelming probability rather than by construction.
  * A dl_rng is a plain value: no locking, one per thread.
  */
 #ifndef DL_CORE_RNG_H

@@ -97,8 +97,9 @@ static inline const uint8_t *dl_feature_bytes(const dl_example *ex, const dl_fea
 }
 
 /* Decodes a serialized Example into ex (cleared first). Returns 0, or -1 with e filled
- * ("bad varint at byte 17", "field length 300 runs past the end at byte 5", "wire type 7
- * at byte 0"); offsets are within the payload. */
+ * ("bad varint at payload byte 17", "field length 300 at payload byte 5 runs past the end
+ * (payload is 20 bytes)", "bad wire type 7 at payload byte 0"); offsets are within the
+ * payload. After an error ex holds no features. */
 int dl_example_decode(dl_example *ex, const uint8_t *p, size_t n, dl_err *e);
 /* Checks that p is a well-formed Example without building it (fast path for verify). */
 int dl_example_validate(const uint8_t *p, size_t n, dl_err *e);

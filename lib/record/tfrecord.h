@@ -38,9 +38,9 @@ dl_tfrecord_reader *dl_tfrecord_reader_new(dl_in *in, unsigned flags);
 /* Frees the reader (and closes the dl_in if dl_tfrecord_open made it). */
 void dl_tfrecord_close(dl_tfrecord_reader *r);
 
-/* Reads the next record. Returns 1 and sets *data/*len (valid until the next call), 0 at the
- * clean end of the stream, -1 on error (e filled as described above). After an error the
- * reader must not be used again. */
+/* Reads the next record. Returns 1 and sets *data and *len (valid until the next call),
+ * 0 at the clean end of the stream, -1 on error (e filled as described above). After an
+ * error the reader must not be used again. */
 int dl_tfrecord_next(dl_tfrecord_reader *r, const uint8_t **data, size_t *len, dl_err *e);
 /* Index of the record last returned (0-based) and the offset of its header. */
 uint64_t dl_tfrecord_index(const dl_tfrecord_reader *r);

@@ -1,0 +1,6 @@
+# The README's demo pipeline runs and its round trips hold.
+DEMO_DIR=$T/demo sh "$DL_SRC/tests/demo.sh" "$DL_BUILD" >"$T/demo.out" 2>&1 || { cat "$T/demo.out" >&2; fail "demo failed"; }
+grep -q 'iris.tfrecord: 150 records' "$T/demo.out" || fail "verify line missing"
+grep -q '^150$' "$T/demo.out" || fail "shards do not count 150 records"
+grep -q 'JSON lines round trip: identical records' "$T/demo.out" || fail "JSON round trip"
+grep -q 'CSV round trip: identical records' "$T/demo.out" || fail "CSV round trip"
