@@ -3,5 +3,5 @@ bin_PROGRAMS += dl-record
 dl_record_SOURCES = cmd/dl-record.c
 dl_record_LDADD = $(DLRECORD_LIBS)
 
-TESTS += tests/cli/demo.sh
-EXTRA_DIST += tests/demo.sh tests/cli/demo.sh tests/data/iris.csv tests/data/make-iris.sh bootstrap
+TESTS += tests/cli/demo.sh tests/cli/record-empty.sh
+EXTRA_DIST += tests/demo.sh tests/cli/demo.sh tests/cli/record-empty.sh tests/data/iris.csv tests/data/make-iris.sh bootstrap

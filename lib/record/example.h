@@ -80,13 +80,15 @@ static inline const char *dl_feature_name(const dl_example *ex, const dl_feature
 {
 	return ex->chars + f->name_off;
 }
+/* The values of f (f->count of them). With no values the pool may not exist yet: then
+ * the result is NULL, never NULL + 0, which C leaves undefined. */
 static inline const float *dl_feature_floats(const dl_example *ex, const dl_feature *f)
 {
-	return ex->floats + f->off;
+	return ex->floats ? ex->floats + f->off : NULL;
 }
 static inline const int64_t *dl_feature_ints(const dl_example *ex, const dl_feature *f)
 {
-	return ex->ints + f->off;
+	return ex->ints ? ex->ints + f->off : NULL;
 }
 static inline const uint8_t *dl_feature_bytes(const dl_example *ex, const dl_feature *f,
 					      size_t i, size_t *len)
