@@ -12,10 +12,11 @@
  *   - every Example holds only columns of the header, each once, as a one-value list of
  *     the column's kind, the label first and the rest in header order; rows' lines rise;
  *   - every error has a message; a failed open that is not a usage error names the input;
- *   - round trip: the rows read are written with dl_csv_writer_new_names (header order, the
- *     same delimiter) to a file, which read again with every column's type forced to the
- *     one inferred (and the same label) gives the same Examples (floats bit for bit, but
- *     any NaN equals any NaN: CSV writes every NaN as "NaN").
+ *   - round trip: the rows read are written (columns in header order, the same delimiter)
+ *     to a file, which read again with every column's type forced to the one inferred (and
+ *     the same label) gives the same Examples (floats bit for bit, but any NaN equals any
+ *     NaN: CSV writes every NaN as "NaN"). Skipped when a column name holds a NUL byte,
+ *     which a "NAME=TYPE" string cannot carry.
  * A broken property aborts, which libFuzzer reports as a crash.
  */
 #include "config.h"
@@ -110,7 +111,8 @@ static void check_row(const dl_csv_reader *r, const dl_csv_options *opt, const d
 
 	if (opt->label)
 		for (size_t c = 0; c < ncol; c++)
-			if (!strcmp(dl_csv_column_name(r, c), opt->label))
+			if (dl_csv_column_name_len(r, c) == strlen(opt->label) &&
+			    !strcmp(dl_csv_column_name(r, c), opt->label))
 				label_col = c;
 	if (opt->label && label_col == SIZE_MAX)
 		broken("rows read although the label is not a column", NULL);
@@ -123,11 +125,12 @@ static void check_row(const dl_csv_reader *r, const dl_csv_options *opt, const d
 
 		if (f->count != 1)
 			broken("a cell did not give a one-value list", name);
-		if (i == 0 && label_col != SIZE_MAX && !strcmp(name, opt->label)) {
+		if (i == 0 && label_col != SIZE_MAX && f->name_len == strlen(opt->label) &&
+		    !strcmp(name, opt->label)) {
 			c = label_col;
 		} else {
 			for (c = next; c < ncol; c++)
-				if (c != label_col && strlen(dl_csv_column_name(r, c)) == f->name_len &&
+				if (c != label_col && dl_csv_column_name_len(r, c) == f->name_len &&
 				    !memcmp(dl_csv_column_name(r, c), name, f->name_len))
 					break;
 			if (c == ncol)
@@ -207,21 +210,32 @@ static const char *spill_path(void)
 static void round_trip(const dl_csv_reader *r, const dl_csv_options *opt, struct table *t)
 {
 	size_t ncol = dl_csv_ncolumns(r);
-	const char **names = dl_mallocarray(ncol ? ncol : 1, sizeof *names);
 	char **types = dl_mallocarray(ncol ? ncol : 1, sizeof *types);
 	dl_csv_options again = *opt;
+	dl_example header;
 	dl_err e;
 
+	for (size_t c = 0; c < ncol; c++)
+		if (memchr(dl_csv_column_name(r, c), 0, dl_csv_column_name_len(r, c))) {
+			free(types);
+			return;
+		}
+	/* The columns as the features of one Example, so that the writer gets their lengths. */
+	dl_example_init(&header);
 	for (size_t c = 0; c < ncol; c++) {
 		enum dl_feature_kind k = dl_csv_column_kind(r, c);
 		const char *kn = k == DL_FEATURE_INT64 ? "int64" : k == DL_FEATURE_FLOAT ? "float" : "bytes";
 		dl_buf b = {0};
-		names[c] = dl_csv_column_name(r, c);
-		dl_buf_printf(&b, "%s=%s", names[c], kn);
+		dl_example_add(&header, dl_csv_column_name(r, c), dl_csv_column_name_len(r, c),
+			       DL_FEATURE_NONE);
+		dl_buf_printf(&b, "%s=%s", dl_csv_column_name(r, c), kn);
 		types[c] = (char *)b.data;
 	}
+	if (header.nfeat != ncol)
+		broken("header names repeat", NULL);
 	dl_out *out = dl_out_open(spill_path(), DL_COMPRESS_NONE);
-	dl_csv_writer *w = dl_csv_writer_new_names(out, names, ncol, opt->delimiter);
+	dl_csv_writer *w = dl_csv_writer_from_example(out, &header, opt->delimiter);
+	dl_example_free(&header);
 	memset(&e, 0, sizeof e);
 	for (size_t i = 0; i < t->n; i++)
 		if (dl_csv_write(w, &t->rows[i], &e))
@@ -250,7 +264,6 @@ static void round_trip(const dl_csv_reader *r, const dl_csv_options *opt, struct
 	for (size_t c = 0; c < ncol; c++)
 		free(types[c]);
 	free(types);
-	free(names);
 }
 
 static void cleanup(void)

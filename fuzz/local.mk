@@ -8,11 +8,12 @@
 # fuzz build still turns on ASan and UBSan: fuzzing without them finds little.
 
 FUZZ_USAGE = \
-	echo "Run a target on its seed corpus (new inputs go to the first directory):"; \
-	echo "    mkdir -p fuzz/work/tfrecord"; \
-	echo "    fuzz/fuzz_tfrecord fuzz/work/tfrecord $(abs_top_srcdir)/fuzz/corpus/tfrecord -max_total_time=300"; \
+	echo "Run a target on its seeds for 5 minutes (new inputs go to the first directory):"; \
+	echo "    mkdir -p fuzz-work/tfrecord"; \
+	echo "    fuzz/fuzz_tfrecord fuzz-work/tfrecord $(abs_top_srcdir)/fuzz/corpus/tfrecord -max_total_time=300"; \
+	echo "(fuzz_jsonl: add -dict=$(abs_top_srcdir)/fuzz/corpus/jsonl.dict)"; \
 	echo "Targets: $(FUZZ_TARGETS)"; \
-	echo "Reproduce a crash: fuzz/fuzz_NAME crash-FILE"
+	echo "A crash is saved as crash-SHA1; fuzz/fuzz_NAME crash-SHA1 runs it again."
 
 FUZZ_TARGETS = fuzz/fuzz_tfrecord fuzz/fuzz_example fuzz/fuzz_jsonl fuzz/fuzz_csv
 
@@ -57,5 +58,66 @@ fuzz_fuzz_csv_CFLAGS = $(FUZZ_COMPILE)
 fuzz_fuzz_csv_LDFLAGS = $(FUZZ_LINK)
 fuzz_fuzz_csv_LDADD = $(DLRECORD_LIBS)
 
-# Seed corpora (listed one by one so that dist carries exactly these).
-EXTRA_DIST += fuzz/README.md
+# Seed corpora (listed one by one so that dist carries exactly these; after changing
+# fuzz/corpus/make-corpus.py, regenerate this list).
+EXTRA_DIST += fuzz/README.md fuzz/corpus/make-corpus.py fuzz/corpus/jsonl.dict
+EXTRA_DIST += \
+	fuzz/corpus/tfrecord/bad-data-crc \
+	fuzz/corpus/tfrecord/bad-length-crc \
+	fuzz/corpus/tfrecord/empty \
+	fuzz/corpus/tfrecord/huge-length \
+	fuzz/corpus/tfrecord/looks-like-zlib \
+	fuzz/corpus/tfrecord/one \
+	fuzz/corpus/tfrecord/three \
+	fuzz/corpus/tfrecord/three.gz \
+	fuzz/corpus/tfrecord/three.zlib \
+	fuzz/corpus/tfrecord/truncated-footer \
+	fuzz/corpus/tfrecord/truncated-header \
+	fuzz/corpus/tfrecord/truncated-payload \
+	fuzz/corpus/tfrecord/truncated.gz \
+	fuzz/corpus/tfrecord/two-members.gz \
+	fuzz/corpus/tfrecord/zero-length
+EXTRA_DIST += \
+	fuzz/corpus/example/bad-float-length \
+	fuzz/corpus/example/bad-length \
+	fuzz/corpus/example/bad-varint \
+	fuzz/corpus/example/bad-wiretype \
+	fuzz/corpus/example/empty \
+	fuzz/corpus/example/mixed \
+	fuzz/corpus/example/no-kind \
+	fuzz/corpus/example/repeated-key \
+	fuzz/corpus/example/simple \
+	fuzz/corpus/example/special-floats \
+	fuzz/corpus/example/unknown-fields \
+	fuzz/corpus/example/unpacked
+EXTRA_DIST += \
+	fuzz/corpus/jsonl/bad-base64 \
+	fuzz/corpus/jsonl/bad-colon \
+	fuzz/corpus/jsonl/bad-int \
+	fuzz/corpus/jsonl/bad-mixed \
+	fuzz/corpus/jsonl/bad-surrogate \
+	fuzz/corpus/jsonl/bad-trailing \
+	fuzz/corpus/jsonl/duplicate-key \
+	fuzz/corpus/jsonl/empty \
+	fuzz/corpus/jsonl/many-lines \
+	fuzz/corpus/jsonl/no-newline \
+	fuzz/corpus/jsonl/shorthand \
+	fuzz/corpus/jsonl/special \
+	fuzz/corpus/jsonl/typed
+EXTRA_DIST += \
+	fuzz/corpus/csv/bad-forced \
+	fuzz/corpus/csv/bad-header \
+	fuzz/corpus/csv/bad-quote \
+	fuzz/corpus/csv/bad-width \
+	fuzz/corpus/csv/bom \
+	fuzz/corpus/csv/empty \
+	fuzz/corpus/csv/forced \
+	fuzz/corpus/csv/header-only \
+	fuzz/corpus/csv/infer-few \
+	fuzz/corpus/csv/label-first \
+	fuzz/corpus/csv/no-newline \
+	fuzz/corpus/csv/one-column \
+	fuzz/corpus/csv/quoted \
+	fuzz/corpus/csv/special \
+	fuzz/corpus/csv/tabs \
+	fuzz/corpus/csv/types
