@@ -3,8 +3,9 @@
  * (numfmt.c), the JSON-lines mapping (jsonl.c) and CSV (csv.c).
  *
  * Float printing is checked against the definition itself, written out here as the
- * literal loop (the first %.Ng, N = 1..9, that strtof reads back to the same bits), on a
- * million random bit patterns and on typical data. Parser messages are compared whole,
+ * literal loop (the first %.Ng, N = 1..9, that strtof reads back to the same bits) with
+ * its digits laid out as Python's repr does, on a million random bit patterns and on
+ * typical data. Parser messages are compared whole,
  * column included. The CSV reader is run on the same text from a regular file, from
  * memory and from a real pipe, and must give the same Examples.
  */
@@ -54,16 +55,60 @@ static uint32_t to_bits(float f)
 	return b;
 }
 
-/* The definition: the first %.Ng that reads back; returns N. */
+/* The definition, written out plainly: the digits of the first %.Ng that reads back,
+ * taken from %.{N-1}e (the same decimal), laid out as Python's repr lays them out:
+ * positional when the exponent X of the first digit is in -4..15, else d.ddde+XX with at
+ * least two exponent digits; no trailing zeros after a point, no bare point, no ".0".
+ * Returns N, 0 on failure. */
 static int ref_format(char buf[32], float v)
 {
-	for (int p = 1; p <= 9; p++) {
-		if (snprintf(buf, 32, "%.*g", p, (double)v) >= 32)
+	char g[32], e[32], dig[16], *p;
+	int nd = 0, x, prec;
+	size_t k = 0;
+
+	for (prec = 1; prec <= 9; prec++) {
+		if (snprintf(g, sizeof g, "%.*g", prec, (double)v) >= (int)sizeof g)
 			return 0;
-		if (to_bits(strtof(buf, NULL)) == to_bits(v))
-			return p;
+		if (to_bits(strtof(g, NULL)) == to_bits(v))
+			break;
 	}
-	return 0;
+	if (prec > 9)
+		return 0;
+	snprintf(e, sizeof e, "%.*e", prec - 1, fabs((double)v));
+	for (p = e; *p != 'e'; p++)
+		if (*p >= '0' && *p <= '9')
+			dig[nd++] = *p;
+	x = atoi(p + 1);
+	while (nd > 1 && dig[nd - 1] == '0')
+		nd--;
+	if (signbit(v))
+		buf[k++] = '-';
+	if (x < -4 || x > 15) {
+		buf[k++] = dig[0];
+		if (nd > 1)
+			buf[k++] = '.';
+		for (int i = 1; i < nd; i++)
+			buf[k++] = dig[i];
+		k += (size_t)sprintf(buf + k, "e%c%02d", x < 0 ? '-' : '+', x < 0 ? -x : x);
+	} else if (x < 0) {
+		buf[k++] = '0';
+		buf[k++] = '.';
+		for (int i = 0; i < -x - 1; i++)
+			buf[k++] = '0';
+		for (int i = 0; i < nd; i++)
+			buf[k++] = dig[i];
+	} else {
+		for (int i = 0; i <= x || i < nd; i++) {
+			if (i == x + 1)
+				buf[k++] = '.';
+			buf[k++] = i < nd ? dig[i] : '0';
+		}
+	}
+	buf[k] = '\0';
+	/* the same decimal as the %g text */
+	if (strtod(buf, NULL) != strtod(g, NULL))
+		return 0;
+	return prec;
 }
 
 static char tmpdir[256];
@@ -157,13 +202,21 @@ static int same_example(const dl_example *a, const dl_example *b)
 START_TEST(test_float_known)
 {
 	static const struct { float v; const char *s; } t[] = {
-		{0.1f, "0.1"}, {1e10f, "1e+10"}, {3.4028235e38f, "3.4028235e+38"},
+		{0.1f, "0.1"}, {1e10f, "10000000000"}, {3.4028235e38f, "3.4028235e+38"},
 		{1.4e-45f, "1e-45"}, {0.0f, "0"}, {-0.0f, "-0"}, {1.0f, "1"}, {-1.0f, "-1"},
-		{100.0f, "1e+02"}, {123.0f, "123"}, {0.5f, "0.5"}, {0.3f, "0.3"},
+		{100.0f, "100"}, {123.0f, "123"}, {0.5f, "0.5"}, {0.3f, "0.3"},
 		{1.0f / 3, "0.33333334"}, {16777216.0f, "16777216"}, {0.0001f, "0.0001"},
 		{0.00001f, "1e-05"}, {1.17549435e-38f, "1.1754944e-38"}, {2.5f, "2.5"},
 		{123456.0f, "123456"}, {1234567.0f, "1234567"}, {5.1f, "5.1"}, {-7.25f, "-7.25"},
 		{3.14159265f, "3.1415927"}, {1e-10f, "1e-10"}, {65504.0f, "65504"},
+		/* the layout: positional for first-digit exponents -4..15, zeros as needed */
+		{250.0f, "250"}, {1000.0f, "1000"}, {-2.5e3f, "-2500"}, {1e9f, "1000000000"},
+		{1.5e15f, "1500000000000000"}, {-1.5e15f, "-1500000000000000"},
+		{1e15f, "1000000000000000"}, {1e16f, "1e+16"}, {1.5e16f, "1.5e+16"},
+		{-1.2345678e15f, "-1234567800000000"}, {1.2345679e16f, "1.234568e+16"},
+		{9.223372e18f, "9.223372e+18"}, {1e30f, "1e+30"}, {1.5e-5f, "1.5e-05"},
+		{0.00015f, "0.00015"}, {-0.00012345678f, "-0.00012345678"}, {0.001f, "0.001"},
+		{123.456f, "123.456"}, {1e-38f, "1e-38"}, {1.3e-44f, "1.3e-44"},
 	};
 	char buf[DL_FLOAT_BUFSIZE];
 
@@ -189,7 +242,8 @@ static long compare_with_ref(float v, long *bad)
 	char got[DL_FLOAT_BUFSIZE], want[32];
 	size_t n = dl_format_float(got, v);
 
-	ref_format(want, v);
+	if (!ref_format(want, v))
+		strcpy(want, "(no reference)");
 	if (strcmp(got, want) || n != strlen(got) ||
 	    to_bits(strtof(got, NULL)) != to_bits(v)) {
 		if (!*bad)
@@ -273,18 +327,135 @@ START_TEST(test_float_shortest)
 		char got[DL_FLOAT_BUFSIZE], t[32];
 		int digits = 0;
 
+		const char *first, *last;
+
 		dl_format_float(got, v);
-		for (const char *p = got; *p && *p != 'e'; p++)
+		/* significant digits: not the leading zeros of "0.00012", nor the zeros that
+		 * pad "1500000000000000" */
+		for (first = got; *first == '0' || *first == '.' || *first == '-'; first++)
+			;
+		for (last = first; *last && *last != 'e'; last++)
+			;
+		while (last > first && (last[-1] == '0' || last[-1] == '.'))
+			last--;
+		for (const char *p = first; p < last; p++)
 			digits += *p >= '0' && *p <= '9';
-		/* leading zeros of "0.00012" are not significant */
-		for (const char *p = got; *p == '0' || *p == '.' || *p == '-'; p++)
-			digits -= *p == '0';
 		for (int k = 1; k < digits; k++) {
 			ck_assert_int_lt(snprintf(t, sizeof t, "%.*g", k, (double)v), (int)sizeof t);
 			ck_assert_msg(to_bits(strtof(t, NULL)) != to_bits(v),
 				      "%s has a shorter form %s", got, t);
 		}
 	}
+}
+END_TEST
+
+/* dl_strtof equals strtof, bit for bit, on every shape of literal. */
+static long strtof_check(const char *lit, long *bad)
+{
+	size_t n = strlen(lit);
+	char *copy = malloc(n + 1);
+	float want = strtof(lit, NULL), got;
+
+	memcpy(copy, lit, n);   /* not NUL-terminated: a digit after it must be ignored */
+	copy[n] = '7';
+	got = dl_strtof(copy, n);
+	if (to_bits(got) != to_bits(want)) {
+		if (!*bad)
+			fprintf(stderr, "dl_strtof(%s) = %a, strtof = %a\n", lit, (double)got, (double)want);
+		(*bad)++;
+	}
+	free(copy);
+	return *bad;
+}
+
+START_TEST(test_strtof)
+{
+	static const char *fixed[] = {
+		"0", "-0", "0.000", "-0.0e5", "+5", "5.", ".5", "-.5", "1e-50", "1e39", "-1e39",
+		"3.4028235e38", "3.4028236e38", "1.4e-45", "7e-46", "1.17549435e-38",
+		"16777217", "16777219", "33554435", "0.1", "1.00000005960464477550",
+		"1.000000059604644775390625", "1.0000000596046447753906249", "9007199254740993",
+		"123456789012345678901234567890", "0.000000000000000000000000000001",
+		"1e22", "1e23", "1e-22", "1e-23", "4.7019774e-38", "nan", "-inf", "Infinity",
+		"00000000000000000000000000000000000001.5",
+	};
+	uint64_t s = 4242;
+	long bad = 0;
+	char lit[96];
+
+	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+		strtof_check(fixed[i], &bad);
+	/* Short midpoints between floats (and next to them), which the fast path must hand
+	 * to strtof or get right: x.5 where floats are integers, odd integers where they are
+	 * even, x.25 and x.75 where they step by halves. */
+	for (int i = 0; i < 20000; i++) {
+		uint64_t r = gen(&s);
+		int a = (int)(r % 4194304);
+		/* offsets of 1e-10 and 1e-9 are below half a double ulp there: the double
+		 * lands on the midpoint, the decimal is off it */
+		static const char *tails[] = { ".5", ".5000000001", ".4999999999", ".5000001" };
+		static const char *itails[] = { "", ".000000001", "", ".0000001" };
+		snprintf(lit, sizeof lit, "%d%s", 8388608 + 2 * a, tails[(r >> 40) % 4]);
+		strtof_check(lit, &bad);
+		snprintf(lit, sizeof lit, "%d%s", 16777217 + 2 * a, itails[(r >> 40) % 4]);
+		strtof_check(lit, &bad);
+		snprintf(lit, sizeof lit, "%d.999999999", 16777216 + 2 * a);
+		strtof_check(lit, &bad);
+		snprintf(lit, sizeof lit, "-%d.%s", 4194304 + a, r & 1 ? "25" : "75");
+		strtof_check(lit, &bad);
+		snprintf(lit, sizeof lit, "%d.5e-3", 8388608 + 2 * a);
+		strtof_check(lit, &bad);
+	}
+	/* Within the fast path's reach, double rounding needs an inexact product: M * 10^3
+	 * (M < 2^53) less than half a double ulp away from a midpoint m between two floats
+	 * near 1e18, but not on it. The double is then m exactly, the literal is not. */
+	int traps = 0;
+	for (uint32_t b = to_bits(1e18f); traps < 2000 && b < to_bits(4e18f); b++) {
+		uint64_t f = (uint64_t)from_bits(b), mid = f + ((uint64_t)from_bits(b + 1) - f) / 2;
+		uint64_t m = (mid + 500) / 1000;
+		int64_t diff = (int64_t)(m * 1000 - mid);
+		if (diff == 0 || diff <= -64 || diff >= 64)
+			continue;
+		snprintf(lit, sizeof lit, "%" PRIu64 "e3", m);
+		strtof_check(lit, &bad);
+		traps++;
+	}
+	ck_assert_int_eq(traps, 2000);
+	for (int i = 0; i < 200000; i++) {
+		uint64_t r = gen(&s);
+		float v = from_bits((uint32_t)r & 0xff7fffffu);   /* finite, either sign */
+		switch (i % 5) {
+		case 0:
+			snprintf(lit, sizeof lit, "%.*g", (int)(r >> 40) % 17 + 1, (double)v);
+			break;
+		case 1:
+			snprintf(lit, sizeof lit, "%.*e", (int)(r >> 40) % 20, (double)v);
+			break;
+		case 2: {   /* exactly between v and the next float: the double-rounding trap */
+			float w = nextafterf(v, INFINITY);
+			snprintf(lit, sizeof lit, "%.*e", 20 + (int)(r >> 40) % 30,
+				 ((double)v + (double)w) / 2);
+			break;
+		}
+		case 3: {   /* random digits, point and exponent */
+			int nd = 1 + (int)(r % 24), k = 0, pt = (int)((r >> 8) % (uint64_t)(nd + 1));
+			if (r & (1u << 20))
+				lit[k++] = '-';
+			for (int d = 0; d < nd; d++) {
+				if (d == pt)
+					lit[k++] = '.';
+				lit[k++] = (char)('0' + gen(&s) % 10);
+			}
+			snprintf(lit + k, sizeof lit - (size_t)k, "e%d", (int)((r >> 24) % 90) - 50);
+			break;
+		}
+		default:    /* short decimals, the fast path's home */
+			snprintf(lit, sizeof lit, "%.*f", (int)(r >> 40) % 7,
+				 ((double)(r >> 11) / 9007199254740992.0 - 0.5) * 2000);
+		}
+		strtof_check(lit, &bad);
+	}
+	ck_assert_int_eq(bad, 0);
 }
 END_TEST
 
@@ -538,7 +709,7 @@ START_TEST(test_jsonl_shorthand)
 		{"{\"a\":0}", "{\"a\":{\"int64\":[0]}}\n"},
 		{"{\"a\":-9223372036854775808}", "{\"a\":{\"int64\":[\"-9223372036854775808\"]}}\n"},
 		{"{\"a\":1.5}", "{\"a\":{\"float\":[1.5]}}\n"},
-		{"{\"a\":1e3}", "{\"a\":{\"float\":[1e+03]}}\n"},
+		{"{\"a\":1e3}", "{\"a\":{\"float\":[1000]}}\n"},
 		{"{\"a\":2E-1}", "{\"a\":{\"float\":[0.2]}}\n"},
 		{"{\"a\":-0.0}", "{\"a\":{\"float\":[-0]}}\n"},
 		{"{\"a\":1.0}", "{\"a\":{\"float\":[1]}}\n"},
@@ -561,6 +732,10 @@ START_TEST(test_jsonl_shorthand)
 		 "{\"a\":{\"bytes\":[\"x\",{\"base64\":\"/w==\"},\"\"]}}\n"},
 		{"{\"a\":{\"bytes\":[{\"base64\":\"eA==\"}]}}", "{\"a\":{\"bytes\":[\"x\"]}}\n"},
 		{"{\"a\":{\"bytes\":[{\"base64\":\"\\u002fw==\"}]}}", "{\"a\":{\"bytes\":[{\"base64\":\"/w==\"}]}}\n"},
+		/* escaped spellings of the keys and special strings */
+		{"{\"a\":{\"\\u0062ytes\":[{\"\\u0062ase64\":\"eA==\"}]}}", "{\"a\":{\"bytes\":[\"x\"]}}\n"},
+		{"{\"a\":{\"float\":[\"\\u004eaN\"]}}", "{\"a\":{\"float\":[\"NaN\"]}}\n"},
+		{"{\"a\":{\"int64\":[\"\\u0031\\u0032\"]}}", "{\"a\":{\"int64\":[12]}}\n"},
 		/* strtof on the literal: the double step would round this one differently */
 		{"{\"a\":{\"float\":[1.00000005960464477550]}}", "{\"a\":{\"float\":[1.0000001]}}\n"},
 	};
@@ -1069,7 +1244,7 @@ START_TEST(test_csv_inference)
 	       "\"mixed\":{\"float\":[2.5]},\"hex\":{\"bytes\":[\"1p3\"]}}\n"
 	       "{\"i\":{\"int64\":[3]},\"f\":{\"float\":[5]},\"special\":{\"float\":[\"Infinity\"]},"
 	       "\"s\":{\"bytes\":[\"\"]},\"big\":{\"float\":[1]},\"sp\":{\"bytes\":[\"3\"]},"
-	       "\"mixed\":{\"float\":[1e+03]}}\n"
+	       "\"mixed\":{\"float\":[1000]}}\n"
 	       "{\"i\":{\"int64\":[4]},\"f\":{\"float\":[-0.01]},\"special\":{\"float\":[\"Infinity\"]},"
 	       "\"s\":{\"bytes\":[\"x\"]},\"big\":{\"float\":[2]},\"sp\":{\"bytes\":[\"4\"]},"
 	       "\"mixed\":{\"float\":[-7]}}\n");
@@ -1215,6 +1390,10 @@ START_TEST(test_csv_errors)
 	ck_assert_int_eq(csv_fails("x\n1\n", &opt,
 				   "--type 'x=str': the type must be int64, float or bytes"), 1);
 	opt.ntypes = 0;
+	opt.delimiter = '"';
+	ck_assert_int_eq(csv_fails("x\n1\n", &opt,
+				   "the delimiter must be one byte other than '\"', CR and LF"), 1);
+	opt.delimiter = 0;
 	/* Found during inference (at open): not a usage error. */
 	ck_assert_int_eq(csv_fails("a\n1\n2,3\n", NULL, "in.csv:3: row has 2 fields, the header has 1"), 0);
 	ck_assert_ptr_null(dl_csv_open(tmp_path("missing.csv"), &opt, &e));
@@ -1301,6 +1480,28 @@ START_TEST(test_csv_nul_bytes)
 	ck_assert_uint_eq(n, sizeof csv - 1);
 	ck_assert(!memcmp(back, csv, n));
 	free(back);
+
+	/* The length of a column name with NUL inside. */
+	write_file(tmp_path("nul2.csv"), csv, sizeof csv - 1);
+	dl_csv_reader *r = dl_csv_open(tmp_path("nul2.csv"), &opt, &e);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_uint_eq(dl_csv_column_name_len(r, 0), 3);
+	ck_assert(!memcmp(dl_csv_column_name(r, 0), "a\0b", 4));
+	dl_csv_close(r);
+
+	/* A first name that itself starts with a byte-order mark survives a round trip. */
+	const char *names[] = { "\xef\xbb\xbf" "a", "b" };
+	out = dl_out_open(tmp_path("bom.csv"), DL_COMPRESS_NONE);
+	w = dl_csv_writer_new_names(out, names, 2, ',');
+	dl_csv_writer_free(w);
+	dl_out_close(out);
+	back = read_file(tmp_path("bom.csv"), NULL);
+	ck_assert_str_eq(back, "\"\xef\xbb\xbf" "a\",b\n");
+	free(back);
+	r = dl_csv_open(tmp_path("bom.csv"), &opt, &e);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_str_eq(dl_csv_column_name(r, 0), "\xef\xbb\xbf" "a");
+	dl_csv_close(r);
 	dl_example_free(&ex);
 }
 END_TEST
@@ -1374,7 +1575,7 @@ START_TEST(test_csv_writer)
 		"tab\there,8,,,tab\there\n"
 		"\"\"\"\",9,,,\"\"\"\"\n"
 		",-9223372036854775808,0.1,,\n"
-		",,NaN,,\n,,Infinity,,\n,,-Infinity,,\n,,-0,,\n,,1e+10,,\n"
+		",,NaN,,\n,,Infinity,,\n,,-Infinity,,\n,,-0,,\n,,10000000000,,\n"
 		",,,,\n");
 	free(got);
 
@@ -1456,6 +1657,7 @@ int main(void)
 	tcase_add_test(tc, test_float_random_bits);
 	tcase_add_test(tc, test_float_typical);
 	tcase_add_test(tc, test_float_shortest);
+	tcase_add_test(tc, test_strtof);
 	tcase_add_test(tc, test_int64_format_parse);
 	tcase_add_test(tc, test_base64);
 	tcase_set_timeout(tc, 600);

@@ -17,7 +17,8 @@
  * leaves a truncated file behind. Paths that exist and are not regular files (/dev/null, a
  * FIFO) are written in place. Write errors die, naming the file; a closed pipe on stdout
  * ends the program quietly, as it does for cat.
- * Neither half is thread-safe: one thread per dl_in / dl_out.
+ * Neither half is thread-safe: one thread per dl_in / dl_out. (A dl_in with read-ahead runs a
+ * thread of its own, but that is invisible to the caller; see dl_in_set_readahead.)
  */
 #ifndef DL_CORE_IO_H
 #define DL_CORE_IO_H
@@ -51,7 +52,26 @@ dl_in *dl_in_open_mem(const void *data, size_t len, const char *name, unsigned f
 #define DL_IN_PLAIN_CHECK_BYTES 12
 void dl_in_set_plain_check(dl_in *in, int (*check)(const uint8_t *p, size_t n));
 
-/* Closes (stdin is left open) and frees. NULL is fine. */
+/* Read-ahead: a second thread reads (or inflates) the stream ahead of the caller into a few
+ * chunks of DL_IN_READAHEAD_CHUNK bytes, so that I/O and decompression run while the caller
+ * parses; worth it when there is a spare core. Nothing else changes: the same bytes, peeks,
+ * lines, offsets and EOF, and errors at the same point of the stream with the same message.
+ * It costs a thread and DL_IN_READAHEAD_CHUNKS chunks of memory per input; peeks longer than a chunk copy
+ * their bytes once more. The thread starts at the first read (after compression detection,
+ * which still runs in the caller's thread) and dl_in_close stops and joins it, also when the
+ * stream was not read to its end. Do not use a dl_in with read-ahead in a forked child.
+ * dl_in_set_readahead turns it on or off for one input; call it before the first read
+ * (later, and on memory inputs, it does nothing). */
+#define DL_IN_READAHEAD_CHUNK ((size_t)1 << 20)
+#define DL_IN_READAHEAD_CHUNKS 8
+void dl_in_set_readahead(dl_in *in, int on);
+/* The read-ahead dl_in_open gives its inputs (off until set), except regular files that fit
+ * in one read of 1 MiB. Process-wide and not thread-safe: set it at start-up, before inputs
+ * are opened (the commands do so when they run with --threads of 2 or more). */
+void dl_in_readahead_default(int on);
+
+/* Closes (stdin is left open) and frees; with read-ahead, stops and joins its thread first.
+ * NULL is fine. */
 void dl_in_close(dl_in *in);
 
 /* The name for messages: the path, or "-" / "(stdin)". */

@@ -40,3 +40,12 @@ tests_check_blas_CFLAGS = $(TEST_CFLAGS)
 tests_check_blas_LDADD = lib/libdlblas.a $(DLCORE_LIBS) $(BLAS_LIBS) $(TEST_LIBS)
 TESTS += tests/cli/blas.sh
 EXTRA_DIST += tests/cli/blas.sh
+
+# Read-ahead in dl_in: the same streams with and without it (tests/check_readahead.c).
+if HAVE_CHECK
+check_PROGRAMS += tests/check_readahead
+TESTS += tests/check_readahead
+endif
+tests_check_readahead_SOURCES = tests/check_readahead.c
+tests_check_readahead_CFLAGS = $(TEST_CFLAGS)
+tests_check_readahead_LDADD = $(DLCORE_LIBS) $(TEST_LIBS)

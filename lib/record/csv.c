@@ -1,5 +1,6 @@
 /*
- * csv.c — the CSV reader (RFC 4180 tokenizer, type inference in a first pass) and writer.
+ * csv.c — the CSV reader: an RFC 4180 tokenizer, and type inference in a first pass.
+ * (The writer is csvwrite.c.)
  *
  * The reader pulls the input in chunks through a small source that can (a) copy every
  * chunk of the live input into a spool file as it goes, and (b) replay a spool file and
@@ -9,16 +10,16 @@
  * simply opened again.
  *
  * The tokenizer is a byte state machine over the chunks; runs of plain bytes are copied in
- * bulk. A row's cells go into one buffer, each NUL-terminated (strtof needs it), with
- * their offsets and whether they were quoted. Physical lines are counted as newlines go
- * by, inside quoted fields too, so messages name the line on which a row starts.
+ * bulk. A row's cells go into one buffer (each also NUL-terminated), with their offsets
+ * and whether they were quoted. Physical lines are counted as newlines go by, inside
+ * quoted fields too, so messages name the line on which a row starts.
  */
 #include "config.h"
 #include "csv.h"
 #include "core/alloc.h"
-#include "core/hash.h"
 #include "core/tmp.h"
 #include "record/numfmt.h"
+#include "record/textpriv.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -31,66 +32,6 @@
 #include <unistd.h>
 
 #define CHUNK ((size_t)1 << 16)
-#define SHOW_MAX 40
-
-/* ================================================================== shared helpers */
-
-/* Writes up to SHOW_MAX bytes of p for a message, non-printing bytes as '?'. */
-static const char *show(char out[SHOW_MAX + 4], const char *p, size_t n)
-{
-	size_t k = n > SHOW_MAX ? SHOW_MAX : n, i;
-
-	for (i = 0; i < k; i++)
-		out[i] = (unsigned char)p[i] >= 0x20 && (unsigned char)p[i] < 0x7f ? p[i] : '?';
-	if (k < n)
-		out[i++] = '.', out[i++] = '.', out[i++] = '.';
-	out[i] = '\0';
-	return out;
-}
-
-/* A NUL-terminated copy of p[0..n), which may itself hold NUL bytes (dl_strndup stops
- * at the first). */
-static char *dup_bytes(const char *p, size_t n)
-{
-	char *d = dl_malloc(n + 1);
-
-	memcpy(d, p, n);
-	d[n] = '\0';
-	return d;
-}
-
-/* A name -> index table (open addressing; slots hold index + 1). */
-struct name_index {
-	uint32_t *slot;
-	size_t mask;
-};
-
-static void index_init(struct name_index *x, size_t n)
-{
-	size_t cap = 16;
-
-	while (cap < 2 * n)
-		cap *= 2;
-	x->slot = dl_calloc(cap, sizeof *x->slot);
-	x->mask = cap - 1;
-}
-
-/* Finds name among names[]; returns its index, or SIZE_MAX with *at the free slot. */
-static size_t index_find(const struct name_index *x, char *const *names, const size_t *lens,
-			 const char *name, size_t len, size_t *at)
-{
-	size_t i = (size_t)dl_hash64(name, len, 0) & x->mask;
-
-	for (;; i = (i + 1) & x->mask) {
-		uint32_t v = x->slot[i];
-		if (!v || (lens[v - 1] == len && !memcmp(names[v - 1], name, len))) {
-			*at = i;
-			return v ? v - 1 : SIZE_MAX;
-		}
-	}
-}
-
-/* ================================================================== reader */
 
 struct cell {
 	size_t off, len;
@@ -424,7 +365,7 @@ static int set_columns(dl_csv_reader *r, dl_err *e)
 	r->col = dl_calloc(r->ncol, sizeof *r->col);
 	names = dl_mallocarray(r->ncol, sizeof *names);
 	lens = dl_mallocarray(r->ncol, sizeof *lens);
-	index_init(&x, r->ncol);
+	name_index_init(&x, r->ncol);
 	for (size_t i = 0; i < r->ncol; i++) {
 		struct column *c = &r->col[i];
 		c->len = r->cell[i].len;
@@ -436,15 +377,15 @@ static int set_columns(dl_csv_reader *r, dl_err *e)
 			rc = rerr(r, e, "column %zu of the header has no name", i + 1);
 			break;
 		}
-		size_t j = index_find(&x, names, lens, c->name, c->len, &at);
+		size_t j = name_index_find(&x, names, lens, c->name, c->len, &at);
 		if (j != SIZE_MAX) {
 			rc = rerr(r, e, "the header names column '%s' twice (columns %zu and %zu)",
-				  show(b, c->name, c->len), j + 1, i + 1);
+				  show_bytes(b, c->name, c->len), j + 1, i + 1);
 			break;
 		}
 		x.slot[at] = (uint32_t)(i + 1);
 	}
-	dl_free(x.slot);
+	name_index_free(&x);
 	dl_free(names);
 	dl_free(lens);
 	return rc;
@@ -482,7 +423,7 @@ static int apply_options(dl_csv_reader *r, const dl_csv_options *opt, dl_err *e)
 		c = find_column(r, t, (size_t)(eq - t));
 		if (c == SIZE_MAX)
 			return dl_errf(e, "%s: the header has no column '%s' (named by --type)", r->name,
-				       show(b, t, (size_t)(eq - t)));
+				       show_bytes(b, t, (size_t)(eq - t)));
 		r->col[c].kind = kind;
 		r->col[c].forced = 1;
 	}
@@ -490,7 +431,7 @@ static int apply_options(dl_csv_reader *r, const dl_csv_options *opt, dl_err *e)
 		label = find_column(r, opt->label, strlen(opt->label));
 		if (label == SIZE_MAX)
 			return dl_errf(e, "%s: the header has no column '%s' (named by --label)", r->name,
-				       show(b, opt->label, strlen(opt->label)));
+				       show_bytes(b, opt->label, strlen(opt->label)));
 	}
 	r->order = dl_mallocarray(r->ncol ? r->ncol : 1, sizeof *r->order);
 	if (label != SIZE_MAX)
@@ -617,6 +558,10 @@ static dl_csv_reader *open_common(dl_csv_reader *r, const dl_csv_options *opt, d
 	int rc, infer_needed = 0;
 
 	r->delim = opt->delimiter ? opt->delimiter : ',';
+	if (r->delim == '"' || r->delim == '\n' || r->delim == '\r') {
+		dl_errf(e, "the delimiter must be one byte other than '\"', CR and LF");
+		return open_fail(r, e, 1);
+	}
 	r->line = 1;
 	r->s.in = r->live;
 	r->s.fd = -1;
@@ -656,6 +601,15 @@ static dl_csv_reader *reader_new(const char *name)
 	return r;
 }
 
+static int make_spool(dl_csv_reader *r, dl_err *e)
+{
+	dl_err te;
+
+	if ((r->spool = dl_tmp_fd(&te)) >= 0)
+		return 0;
+	return dl_errf(e, "%s: %s", r->name, te.msg);
+}
+
 dl_csv_reader *dl_csv_open(const char *path, const dl_csv_options *opt, dl_err *e)
 {
 	int is_stdin = !path || !strcmp(path, "-");
@@ -672,7 +626,7 @@ dl_csv_reader *dl_csv_open(const char *path, const dl_csv_options *opt, dl_err *
 	r->own_live = 1;
 	if (!is_stdin && stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
 		r->path = dl_strdup(path);
-	} else if ((r->spool = dl_tmp_fd(e)) < 0) {
+	} else if (make_spool(r, e) < 0) {
 		return open_fail(r, e, 0);
 	}
 	return open_common(r, opt, e);
@@ -683,7 +637,7 @@ dl_csv_reader *dl_csv_open_in(dl_in *in, const dl_csv_options *opt, dl_err *e)
 	dl_csv_reader *r = reader_new(dl_in_name(in));
 
 	r->live = in;
-	if ((r->spool = dl_tmp_fd(e)) < 0)
+	if (make_spool(r, e) < 0)
 		return open_fail(r, e, 0);
 	return open_common(r, opt, e);
 }
@@ -718,7 +672,7 @@ static int type_error(dl_csv_reader *r, const struct column *c, const char *s, s
 	else if (!c->forced && r->limited && r->rows > r->infer_rows)
 		snprintf(why, sizeof why, " (the type inferred from the first %" PRIu64 " rows)",
 			 r->infer_rows);
-	return rerr(r, e, "column '%s': '%s' is not %s%s", show(a, c->name, c->len), show(b, s, n),
+	return rerr(r, e, "column '%s': '%s' is not %s%s", show_bytes(a, c->name, c->len), show_bytes(b, s, n),
 		    c->kind == DL_FEATURE_INT64 ? "an int64" : "a float", why);
 }
 
@@ -751,7 +705,7 @@ static int convert(dl_csv_reader *r, dl_example *ex, dl_err *e)
 			if (!is_float(s, cl->len))
 				return type_error(r, c, s, cl->len, e);
 			dl_example_add(ex, c->name, c->len, DL_FEATURE_FLOAT);
-			dl_example_add_float(ex, strtof(s, NULL));
+			dl_example_add_float(ex, dl_strtof(s, cl->len));
 			break;
 		default:
 			dl_example_add(ex, c->name, c->len, DL_FEATURE_BYTES);
@@ -789,190 +743,7 @@ int dl_csv_next(dl_csv_reader *r, dl_example *ex, dl_err *e)
 
 size_t dl_csv_ncolumns(const dl_csv_reader *r) { return r->ncol; }
 const char *dl_csv_column_name(const dl_csv_reader *r, size_t i) { return r->col[i].name; }
+size_t dl_csv_column_name_len(const dl_csv_reader *r, size_t i) { return r->col[i].len; }
 enum dl_feature_kind dl_csv_column_kind(const dl_csv_reader *r, size_t i) { return r->col[i].kind; }
 const char *dl_csv_name(const dl_csv_reader *r) { return r->name; }
 uint64_t dl_csv_line(const dl_csv_reader *r) { return r->ret_line; }
-
-/* ================================================================== writer */
-
-struct dl_csv_writer {
-	dl_out *out;
-	char delim;
-	size_t ncol;
-	char **name;
-	size_t *len;
-	size_t *first;          /* the first column of the same name */
-	struct name_index index;
-	size_t *feat;           /* the current row: feature index + 1 per column, 0 = empty */
-	dl_buf row;
-};
-
-/* Appends one cell, quoted when RFC 4180 needs it or spaces at the ends would be lost. */
-static void put_cell(dl_buf *b, const char *p, size_t n, char delim)
-{
-	int quote = n == 0 || p[0] == ' ' || p[n - 1] == ' ';
-
-	for (size_t i = 0; i < n && !quote; i++)
-		quote = p[i] == delim || p[i] == '"' || p[i] == '\n' || p[i] == '\r';
-	if (!quote) {
-		dl_buf_append(b, p, n);
-		return;
-	}
-	dl_buf_putc(b, '"');
-	for (size_t i = 0; i < n; i++) {
-		if (p[i] == '"')
-			dl_buf_putc(b, '"');
-		dl_buf_putc(b, p[i]);
-	}
-	dl_buf_putc(b, '"');
-}
-
-static dl_csv_writer *writer_make(dl_out *out, char **names, size_t *lens, size_t n, char delim)
-{
-	dl_csv_writer *w = dl_calloc(1, sizeof *w);
-	size_t at;
-
-	w->out = out;
-	w->delim = delim ? delim : ',';
-	w->ncol = n;
-	w->name = names;
-	w->len = lens;
-	w->first = dl_mallocarray(n ? n : 1, sizeof *w->first);
-	w->feat = dl_calloc(n ? n : 1, sizeof *w->feat);
-	index_init(&w->index, n);
-	for (size_t i = 0; i < n; i++) {
-		size_t j = index_find(&w->index, names, lens, names[i], lens[i], &at);
-		w->first[i] = j == SIZE_MAX ? i : j;
-		if (j == SIZE_MAX)
-			w->index.slot[at] = (uint32_t)(i + 1);
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			dl_buf_putc(&w->row, w->delim);
-		put_cell(&w->row, names[i], lens[i], w->delim);
-	}
-	dl_buf_putc(&w->row, '\n');
-	dl_out_write(out, w->row.data, w->row.len);
-	dl_buf_clear(&w->row);
-	return w;
-}
-
-dl_csv_writer *dl_csv_writer_new_names(dl_out *out, const char *const *names, size_t n,
-				       char delimiter)
-{
-	char **nm = dl_mallocarray(n ? n : 1, sizeof *nm);
-	size_t *len = dl_mallocarray(n ? n : 1, sizeof *len);
-
-	for (size_t i = 0; i < n; i++) {
-		len[i] = strlen(names[i]);
-		nm[i] = dup_bytes(names[i], len[i]);
-	}
-	return writer_make(out, nm, len, n, delimiter);
-}
-
-dl_csv_writer *dl_csv_writer_new(dl_out *out, const char *columns, char delimiter)
-{
-	size_t n = 1, k = 0;
-	char **nm;
-	size_t *len;
-
-	for (const char *p = columns; *p; p++)
-		n += *p == ',';
-	nm = dl_mallocarray(n, sizeof *nm);
-	len = dl_mallocarray(n, sizeof *len);
-	for (const char *p = columns;; ) {
-		const char *c = strchr(p, ',');
-		size_t l = c ? (size_t)(c - p) : strlen(p);
-		nm[k] = dup_bytes(p, l);
-		len[k++] = l;
-		if (!c)
-			break;
-		p = c + 1;
-	}
-	return writer_make(out, nm, len, n, delimiter);
-}
-
-dl_csv_writer *dl_csv_writer_from_example(dl_out *out, const dl_example *ex, char delimiter)
-{
-	size_t n = ex->nfeat;
-	char **nm = dl_mallocarray(n ? n : 1, sizeof *nm);
-	size_t *len = dl_mallocarray(n ? n : 1, sizeof *len);
-
-	for (size_t i = 0; i < n; i++) {
-		const dl_feature *f = &ex->feat[i];
-		len[i] = f->name_len;
-		nm[i] = dup_bytes(dl_feature_name(ex, f), f->name_len);
-	}
-	return writer_make(out, nm, len, n, delimiter);
-}
-
-static void put_value(dl_csv_writer *w, const dl_example *ex, const dl_feature *f)
-{
-	char t[DL_FLOAT_BUFSIZE];
-	size_t n;
-	const uint8_t *p;
-
-	switch (f->kind) {
-	case DL_FEATURE_INT64:
-		n = dl_format_int64(t, dl_feature_ints(ex, f)[0]);
-		put_cell(&w->row, t, n, w->delim);
-		break;
-	case DL_FEATURE_FLOAT:
-		n = dl_format_float(t, dl_feature_floats(ex, f)[0]);
-		put_cell(&w->row, t, n, w->delim);
-		break;
-	case DL_FEATURE_BYTES:
-		p = dl_feature_bytes(ex, f, 0, &n);
-		put_cell(&w->row, (const char *)p, n, w->delim);
-		break;
-	default:
-		break;
-	}
-}
-
-int dl_csv_write(dl_csv_writer *w, const dl_example *ex, dl_err *e)
-{
-	char b[SHOW_MAX + 4];
-	size_t at;
-
-	memset(w->feat, 0, w->ncol * sizeof *w->feat);
-	for (size_t i = 0; i < ex->nfeat; i++) {
-		const dl_feature *f = &ex->feat[i];
-		const char *name = dl_feature_name(ex, f);
-		size_t j = index_find(&w->index, w->name, w->len, name, f->name_len, &at);
-
-		if (j == SIZE_MAX)
-			return dl_errf(e, "feature '%s' is not a column (name the columns with "
-				       "--columns)", show(b, name, f->name_len));
-		if (f->kind != DL_FEATURE_NONE && f->count > 1)
-			return dl_errf(e, "feature '%s' has %zu values (a CSV cell holds one)",
-				       show(b, name, f->name_len), f->count);
-		w->feat[j] = i + 1;
-	}
-	dl_buf_clear(&w->row);
-	for (size_t j = 0; j < w->ncol; j++) {
-		size_t fi = w->feat[w->first[j]];
-		if (j)
-			dl_buf_putc(&w->row, w->delim);
-		if (fi && ex->feat[fi - 1].count == 1)
-			put_value(w, ex, &ex->feat[fi - 1]);
-	}
-	dl_buf_putc(&w->row, '\n');
-	dl_out_write(w->out, w->row.data, w->row.len);
-	return 0;
-}
-
-void dl_csv_writer_free(dl_csv_writer *w)
-{
-	if (!w)
-		return;
-	for (size_t i = 0; i < w->ncol; i++)
-		dl_free(w->name[i]);
-	dl_free(w->name);
-	dl_free(w->len);
-	dl_free(w->first);
-	dl_free(w->feat);
-	dl_free(w->index.slot);
-	dl_buf_free(&w->row);
-	dl_free(w);
-}

@@ -25,7 +25,8 @@
  * Writing: a header of the columns, then one row per Example, each value in its column's
  * cell (int64 decimal; float as in numfmt.h, NaN/Infinity/-Infinity bare; bytes raw, or
  * quoted when they hold the delimiter, '"', CR or LF, are empty, or start or end with a
- * space). Lines end in LF.
+ * space; the first header name also when it starts with a byte-order mark). Lines end
+ * in LF.
  *
  * Messages name the input as "NAME:LINE: ..." where LINE is the physical line on which
  * the row starts. A reader or writer is used by one thread at a time.
@@ -53,8 +54,9 @@ typedef struct dl_csv_reader dl_csv_reader;
 /* Opens path ("-" or NULL = stdin) and reads ahead as inference needs (see above), so
  * errors in the data may already show here. Returns NULL with e filled on error. Errors
  * that are the caller's mistake rather than the data's — the label or a --type naming a
- * column the header lacks, a malformed "NAME=TYPE" — are marked so that
- * dl_csv_usage_error(e) returns 1 for them (a command reports them as usage errors). */
+ * column the header lacks, a malformed "NAME=TYPE", a delimiter that is '"', CR or LF —
+ * are marked so that dl_csv_usage_error(e) returns 1 for them (a command reports them as
+ * usage errors). */
 dl_csv_reader *dl_csv_open(const char *path, const dl_csv_options *opt, dl_err *e);
 /* The same over an open input, which is always spooled (it cannot be reopened). in is
  * borrowed: it must stay open until dl_csv_close, which does not close it. */
@@ -69,9 +71,11 @@ int dl_csv_next(dl_csv_reader *r, dl_example *ex, dl_err *e);
 /* Frees the reader, closes what it opened and removes the spool. NULL is fine. */
 void dl_csv_close(dl_csv_reader *r);
 
-/* The columns in header order, with their (inferred or forced) types. */
+/* The columns in header order, with their (inferred or forced) types. A name is
+ * NUL-terminated but may hold NUL bytes itself: its length is dl_csv_column_name_len. */
 size_t dl_csv_ncolumns(const dl_csv_reader *r);
 const char *dl_csv_column_name(const dl_csv_reader *r, size_t i);
+size_t dl_csv_column_name_len(const dl_csv_reader *r, size_t i);
 enum dl_feature_kind dl_csv_column_kind(const dl_csv_reader *r, size_t i);
 /* The input's name in messages, and the line on which the last row returned started. */
 const char *dl_csv_name(const dl_csv_reader *r);

@@ -1,20 +1,20 @@
 /*
- * jsonl.c — the JSON-lines mapping of tf.Example (see jsonl.h), writer and parser.
+ * jsonl.c — the JSON-lines parser of tf.Example (see jsonl.h; the writer is jsonlwrite.c).
  *
- * Both sides are the hot path of `dl-record cat` and `pack`, so neither goes through a
- * JSON tree: the writer formats straight into the output buffer (room reserved once per
- * feature, digits written by hand), and the parser is a recursive-descent scanner over
- * the line that puts values straight into the Example (RFC 8259 grammar for numbers,
- * strings and whitespace). A string without escapes is copied once, from the line into
- * the Example's pool; one with escapes is copied raw and then unescaped in place there
- * (an escape never decodes to more bytes than its text), and {"base64":...} values are
- * decoded in place after that. Nothing is allocated per value; the only scratch memory is
- * for a feature name longer than NAME_STACK with escapes, or a number literal longer than
- * NUM_STACK, and it is freed before returning.
+ * This is the hot path of `dl-record pack`, so it does not go through a JSON tree: a
+ * recursive-descent scanner over the line puts values straight into the Example
+ * (RFC 8259 grammar for numbers, strings and whitespace). A string without escapes is
+ * copied once, from the line into the Example's pool; one with escapes is copied raw and
+ * then unescaped in place there (an escape never decodes to more bytes than its text),
+ * and {"base64":...} values are decoded in place after that. Nothing is allocated per
+ * value; the only scratch memory is for a feature name longer than NAME_STACK with
+ * escapes (freed before returning), and dl_strtof's for number literals of 64 bytes or
+ * more.
  */
 #include "config.h"
 #include "jsonl.h"
 #include "core/utf8.h"
+#include "record/textpriv.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -24,312 +24,12 @@
 #include <string.h>
 
 #define NAME_STACK 256
-#define NUM_STACK 64
-#define SHOW_MAX 40        /* bytes of a bad value quoted in a message */
-
-static const char hex_lc[] = "0123456789abcdef";
-
-/* ================================================================== base64 (RFC 4648) */
-
-static const char b64_alphabet[] =
-	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-static uint8_t *b64_put(uint8_t *q, const uint8_t *p, size_t n)
-{
-	size_t i = 0;
-
-	for (; i + 3 <= n; i += 3) {
-		uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
-		*q++ = (uint8_t)b64_alphabet[v >> 18];
-		*q++ = (uint8_t)b64_alphabet[(v >> 12) & 63];
-		*q++ = (uint8_t)b64_alphabet[(v >> 6) & 63];
-		*q++ = (uint8_t)b64_alphabet[v & 63];
-	}
-	if (n - i == 1) {
-		uint32_t v = (uint32_t)p[i] << 16;
-		*q++ = (uint8_t)b64_alphabet[v >> 18];
-		*q++ = (uint8_t)b64_alphabet[(v >> 12) & 63];
-		*q++ = '=';
-		*q++ = '=';
-	} else if (n - i == 2) {
-		uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8;
-		*q++ = (uint8_t)b64_alphabet[v >> 18];
-		*q++ = (uint8_t)b64_alphabet[(v >> 12) & 63];
-		*q++ = (uint8_t)b64_alphabet[(v >> 6) & 63];
-		*q++ = '=';
-	}
-	return q;
-}
-
-void dl_base64_encode(const void *p, size_t n, dl_buf *out)
-{
-	dl_buf_reserve(out, dl_base64_len(n));
-	out->len = (size_t)(b64_put(out->data + out->len, p, n) - out->data);
-}
-
-static int b64_value(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
-ptrdiff_t dl_base64_decode(const char *in, size_t n, uint8_t *out)
-{
-	size_t o = 0;
-
-	if (n % 4)
-		return -1;
-	for (size_t i = 0; i < n; i += 4) {
-		int a = b64_value((unsigned char)in[i]), b = b64_value((unsigned char)in[i + 1]);
-		int c = b64_value((unsigned char)in[i + 2]), d = b64_value((unsigned char)in[i + 3]);
-		int last = i + 4 == n;
-
-		if (a < 0 || b < 0)
-			return -1;
-		if (last && in[i + 2] == '=' && in[i + 3] == '=') {
-			out[o++] = (uint8_t)(a << 2 | b >> 4);
-			break;
-		}
-		if (last && c >= 0 && in[i + 3] == '=') {
-			out[o++] = (uint8_t)(a << 2 | b >> 4);
-			out[o++] = (uint8_t)((b & 15) << 4 | c >> 2);
-			break;
-		}
-		if (c < 0 || d < 0)
-			return -1;
-		uint32_t v = (uint32_t)a << 18 | (uint32_t)b << 12 | (uint32_t)c << 6 | (uint32_t)d;
-		out[o++] = (uint8_t)(v >> 16);
-		out[o++] = (uint8_t)(v >> 8);
-		out[o++] = (uint8_t)v;
-	}
-	return (ptrdiff_t)o;
-}
-
-/* ================================================================== writer */
-
-/* Makes room for n more bytes and returns where they go; finish with set_end. */
-static uint8_t *room(dl_buf *b, size_t n)
-{
-	dl_buf_reserve(b, n);
-	return b->data + b->len;
-}
-
-static void set_end(dl_buf *b, uint8_t *q)
-{
-	b->len = (size_t)(q - b->data);
-}
-
-static uint8_t *put_lit(uint8_t *q, const char *s, size_t n)
-{
-	memcpy(q, s, n);
-	return q + n;
-}
-#define PUT(q, s) put_lit((q), (s), sizeof(s) - 1)
-
-static uint8_t *put_u(uint8_t *q, unsigned u)
-{
-	*q++ = '\\';
-	*q++ = 'u';
-	*q++ = (uint8_t)hex_lc[(u >> 12) & 15];
-	*q++ = (uint8_t)hex_lc[(u >> 8) & 15];
-	*q++ = (uint8_t)hex_lc[(u >> 4) & 15];
-	*q++ = (uint8_t)hex_lc[u & 15];
-	return q;
-}
-
-static inline int needs_escape(uint8_t c)
-{
-	return c < 0x20 || c == '"' || c == '\\' || c == 0x7f;
-}
-
-/* Writes p[0..n) as a JSON string, quotes included; needs room for 6n + 2 bytes. For a
- * value p is valid UTF-8; for a name (name != 0) a byte outside valid UTF-8 becomes
- * \udcXX. */
-static uint8_t *put_str(uint8_t *q, const uint8_t *p, size_t n, int name)
-{
-	size_t i = 0;
-
-	*q++ = '"';
-	while (i < n) {
-		size_t j = i;
-		while (j < n && !needs_escape(p[j]) && (!name || p[j] < 0x80))
-			j++;
-		memcpy(q, p + i, j - i);
-		q += j - i;
-		i = j;
-		if (i == n)
-			break;
-		uint8_t c = p[i];
-		if (c >= 0x80) {
-			uint32_t cp;
-			size_t k = dl_utf8_decode(p + i, n - i, &cp);
-			if (k) {
-				memcpy(q, p + i, k);
-				q += k;
-				i += k;
-			} else {
-				q = put_u(q, 0xDC00u | c);
-				i++;
-			}
-			continue;
-		}
-		*q++ = '\\';
-		switch (c) {
-		case '"': *q++ = '"'; break;
-		case '\\': *q++ = '\\'; break;
-		case '\b': *q++ = 'b'; break;
-		case '\f': *q++ = 'f'; break;
-		case '\n': *q++ = 'n'; break;
-		case '\r': *q++ = 'r'; break;
-		case '\t': *q++ = 't'; break;
-		default:
-			q = put_u(q - 1, c);
-		}
-		i++;
-	}
-	*q++ = '"';
-	return q;
-}
-
-void dl_json_string(dl_buf *out, const void *p, size_t n)
-{
-	uint8_t *q = room(out, 6 * n + 2);
-
-	set_end(out, put_str(q, p, n, 1));
-}
-
-static void write_bytes(const dl_example *ex, const dl_feature *f, dl_buf *out)
-{
-	uint8_t *q = room(out, 16);
-
-	q = PUT(q, "{\"bytes\":[");
-	set_end(out, q);
-	for (size_t i = 0; i < f->count; i++) {
-		size_t n;
-		const uint8_t *p = dl_feature_bytes(ex, f, i, &n);
-
-		if (dl_utf8_valid(p, n) == n) {
-			q = room(out, 6 * n + 4);
-			if (i)
-				*q++ = ',';
-			q = put_str(q, p, n, 0);
-		} else {
-			q = room(out, dl_base64_len(n) + 16);
-			if (i)
-				*q++ = ',';
-			q = PUT(q, "{\"base64\":\"");
-			q = b64_put(q, p, n);
-			q = PUT(q, "\"}");
-		}
-		set_end(out, q);
-	}
-	q = room(out, 2);
-	set_end(out, PUT(q, "]}"));
-}
-
-/* Room for one float: the longest text is "\"NaN:0x7fc00001\"" (16 bytes); numbers need
- * DL_FLOAT_BUFSIZE for dl_format_float's scratch. */
-#define FLOAT_ROOM (DL_FLOAT_BUFSIZE + 2)
-
-static uint8_t *put_float(uint8_t *q, float v)
-{
-	if (isnan(v)) {
-		uint32_t b;
-
-		memcpy(&b, &v, sizeof b);
-		if (b == 0x7fc00000u)
-			return PUT(q, "\"NaN\"");
-		q = PUT(q, "\"NaN:0x");
-		for (int s = 28; s >= 0; s -= 4)
-			*q++ = (uint8_t)hex_lc[(b >> s) & 15];
-		*q++ = '"';
-		return q;
-	}
-	if (isinf(v))
-		return v > 0 ? PUT(q, "\"Infinity\"") : PUT(q, "\"-Infinity\"");
-	return q + dl_format_float((char *)q, v);
-}
-
-static void write_floats(const dl_example *ex, const dl_feature *f, dl_buf *out)
-{
-	const float *v = dl_feature_floats(ex, f);
-	uint8_t *q = room(out, 12 + f->count * (FLOAT_ROOM + 1));
-
-	q = PUT(q, "{\"float\":[");
-	for (size_t i = 0; i < f->count; i++) {
-		if (i)
-			*q++ = ',';
-		q = put_float(q, v[i]);
-	}
-	set_end(out, PUT(q, "]}"));
-}
-
-static void write_ints(const dl_example *ex, const dl_feature *f, dl_buf *out)
-{
-	const int64_t lim = (int64_t)1 << 53;
-	const int64_t *v = dl_feature_ints(ex, f);
-	uint8_t *q = room(out, 12 + f->count * (DL_INT64_BUFSIZE + 3));
-
-	q = PUT(q, "{\"int64\":[");
-	for (size_t i = 0; i < f->count; i++) {
-		int big = v[i] < -lim || v[i] > lim;
-
-		if (i)
-			*q++ = ',';
-		if (big)
-			*q++ = '"';
-		q += dl_format_int64((char *)q, v[i]);
-		if (big)
-			*q++ = '"';
-	}
-	set_end(out, PUT(q, "]}"));
-}
-
-int dl_jsonl_write(const dl_example *ex, dl_buf *out)
-{
-	uint8_t *q = room(out, 1);
-
-	*q++ = '{';
-	set_end(out, q);
-	for (size_t i = 0; i < ex->nfeat; i++) {
-		const dl_feature *f = &ex->feat[i];
-
-		q = room(out, 6 * f->name_len + 4);
-		if (i)
-			*q++ = ',';
-		q = put_str(q, (const uint8_t *)dl_feature_name(ex, f), f->name_len, 1);
-		*q++ = ':';
-		set_end(out, q);
-		switch (f->kind) {
-		case DL_FEATURE_BYTES: write_bytes(ex, f, out); break;
-		case DL_FEATURE_FLOAT: write_floats(ex, f, out); break;
-		case DL_FEATURE_INT64: write_ints(ex, f, out); break;
-		default:
-			q = room(out, 2);
-			set_end(out, PUT(q, "{}"));
-		}
-	}
-	q = room(out, 2);
-	set_end(out, PUT(q, "}\n"));
-	return 0;
-}
-
-/* ================================================================== parser */
 
 struct jp {
 	const uint8_t *base, *end;   /* the line */
 	dl_example *ex;
 	dl_err *e;
-	dl_buf tmp;                  /* scratch for long names and number literals */
+	dl_buf tmp;                  /* scratch for long escaped names */
 };
 
 /* A scanned string: its raw text between the quotes. */
@@ -357,19 +57,6 @@ static const uint8_t *fail(struct jp *s, const uint8_t *at, const char *fmt, ...
 	va_end(ap);
 	dl_errf(s->e, "%s at column %zu", what, (size_t)(at - s->base) + 1);
 	return NULL;
-}
-
-/* Quotes up to SHOW_MAX bytes of p for a message, non-printing bytes as '?'. */
-static const char *show(char out[SHOW_MAX + 4], const uint8_t *p, size_t n)
-{
-	size_t k = n > SHOW_MAX ? SHOW_MAX : n, i;
-
-	for (i = 0; i < k; i++)
-		out[i] = p[i] >= 0x20 && p[i] < 0x7f ? (char)p[i] : '?';
-	if (k < n)
-		out[i++] = '.', out[i++] = '.', out[i++] = '.';
-	out[i] = '\0';
-	return out;
 }
 
 static inline const uint8_t *ws(const uint8_t *p, const uint8_t *end)
@@ -546,21 +233,6 @@ static const uint8_t *scan_num(struct jp *s, const uint8_t *p, int *frac)
 	return q;
 }
 
-/* strtof of p[0..n) (a checked literal), through a NUL-terminated copy. */
-static float to_float(struct jp *s, const uint8_t *p, size_t n)
-{
-	char small[NUM_STACK], *t = small;
-
-	if (n >= sizeof small) {
-		dl_buf_clear(&s->tmp);
-		dl_buf_reserve(&s->tmp, n + 1);
-		t = (char *)s->tmp.data;
-	}
-	memcpy(t, p, n);
-	t[n] = '\0';
-	return strtof(t, NULL);
-}
-
 /* An int64 from an integer literal or a decimal string's text. */
 static int to_int(struct jp *s, const uint8_t *at, const uint8_t *p, size_t n, int quoted,
 		  int64_t *v)
@@ -570,7 +242,7 @@ static int to_int(struct jp *s, const uint8_t *at, const uint8_t *p, size_t n, i
 
 	if (rc == 0)
 		return 0;
-	fail(s, at, quoted ? "int64 value \"%s\" %s" : "int64 value %s %s", show(b, p, n),
+	fail(s, at, quoted ? "int64 value \"%s\" %s" : "int64 value %s %s", show_bytes(b, p, n),
 	     rc == -2 ? "is out of range" : "is not an integer");
 	return -1;
 }
@@ -608,7 +280,7 @@ static const uint8_t *parse_base64(struct jp *s, const uint8_t *p)
 {
 	const uint8_t *open = p, *end = s->end;
 	struct str key, val;
-	uint8_t kb[8];
+	uint8_t kb[48];
 	ptrdiff_t kn;
 
 	p = ws(p + 1, end);
@@ -648,7 +320,7 @@ static const uint8_t *parse_base64(struct jp *s, const uint8_t *p)
 /* A float list's string: "NaN", "Infinity", "-Infinity" or "NaN:0x" and 8 hex digits. */
 static int special_float(struct jp *s, const uint8_t *at, const struct str *st, float *v)
 {
-	uint8_t b[16];
+	uint8_t b[96];
 	char shown[SHOW_MAX + 4];
 	ptrdiff_t n = short_str(st, b, sizeof b);
 
@@ -673,12 +345,12 @@ static int special_float(struct jp *s, const uint8_t *at, const struct str *st, 
 				memcpy(v, &bits, sizeof bits);
 				return 0;
 			}
-			fail(s, at, "\"%s\" is not a NaN bit pattern", show(shown, b, 14));
+			fail(s, at, "\"%s\" is not a NaN bit pattern", show_bytes(shown, b, 14));
 			return -1;
 		}
 	}
 	fail(s, at, "float value \"%s\" is not a number (expected a number, \"NaN\", "
-	     "\"Infinity\" or \"-Infinity\")", show(shown, st->p, st->n));
+	     "\"Infinity\" or \"-Infinity\")", show_bytes(shown, st->p, st->n));
 	return -1;
 }
 
@@ -711,12 +383,12 @@ static const uint8_t *typed_elem(struct jp *s, const uint8_t *p, enum dl_feature
 				return NULL;
 			dl_example_add_float(s->ex, v);
 		} else {
-			uint8_t b[32];
+			uint8_t b[128];
 			ptrdiff_t n = short_str(&st, b, sizeof b);
 			int64_t v;
 			if (n < 0)
 				return fail(s, p, "int64 value \"%s\" is not an integer",
-					    show(shown, st.p, st.n));
+					    show_bytes(shown, st.p, st.n));
 			if (to_int(s, p, b, (size_t)n, 1, &v) < 0)
 				return NULL;
 			dl_example_add_int64(s->ex, v);
@@ -727,12 +399,12 @@ static const uint8_t *typed_elem(struct jp *s, const uint8_t *p, enum dl_feature
 		if (!(q = scan_num(s, p, &frac)))
 			return NULL;
 		if (k == DL_FEATURE_FLOAT) {
-			dl_example_add_float(s->ex, to_float(s, p, (size_t)(q - p)));
+			dl_example_add_float(s->ex, dl_strtof((const char *)p, (size_t)(q - p)));
 		} else {
 			int64_t v;
 			if (frac)
 				return fail(s, p, "int64 value %s is not an integer",
-					    show(shown, p, (size_t)(q - p)));
+					    show_bytes(shown, p, (size_t)(q - p)));
 			if (to_int(s, p, p, (size_t)(q - p), 0, &v) < 0)
 				return NULL;
 			dl_example_add_int64(s->ex, v);
@@ -828,7 +500,7 @@ static const uint8_t *parse_typed(struct jp *s, const uint8_t *p, const uint8_t 
 	const uint8_t *end = s->end, *at;
 	enum dl_feature_kind k;
 	struct str key;
-	uint8_t kb[8];
+	uint8_t kb[48];
 	char shown[SHOW_MAX + 4];
 	ptrdiff_t kn;
 
@@ -851,7 +523,7 @@ static const uint8_t *parse_typed(struct jp *s, const uint8_t *p, const uint8_t 
 		k = DL_FEATURE_INT64;
 	else
 		return fail(s, at, "unknown list type \"%s\" (expected \"bytes\", \"float\" or "
-			    "\"int64\")", show(shown, key.p, key.n));
+			    "\"int64\")", show_bytes(shown, key.p, key.n));
 	p = ws(p, end);
 	if (p == end || *p != ':')
 		return fail(s, p, "expected ':' after \"%s\"", kind_name(k));

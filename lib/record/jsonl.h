@@ -33,6 +33,7 @@
 #include "core/alloc.h"
 #include "core/error.h"
 #include "core/io.h"
+#include "record/base64.h"
 #include "record/example.h"
 #include "record/numfmt.h"
 
@@ -54,18 +55,5 @@ int dl_jsonl_read(dl_in *in, dl_example *ex, dl_err *e);
 /* Appends p[0..n) as a JSON string, escaped as feature names are (bytes outside valid
  * UTF-8 as \udcXX), for other JSON writers. */
 void dl_json_string(dl_buf *out, const void *p, size_t n);
-
-/* ---- base64 (RFC 4648 section 4: standard alphabet, '=' padding) */
-
-/* Bytes needed to encode n bytes: 4 * ceil(n / 3). */
-static inline size_t dl_base64_len(size_t n) { return (n + 2) / 3 * 4; }
-/* Appends the encoding of p[0..n) to out (no NUL, no line breaks). */
-void dl_base64_encode(const void *p, size_t n, dl_buf *out);
-/* Decodes in[0..n) into out, which needs room for n / 4 * 3 bytes and may be in itself
- * (decoding runs forwards and never overtakes its input). The input must be a multiple of
- * 4 characters of the alphabet, with '=' padding only at the end; the unused low bits of
- * the last character are ignored. Returns the decoded length, or -1 when the input is not
- * base64. */
-ptrdiff_t dl_base64_decode(const char *in, size_t n, uint8_t *out);
 
 #endif

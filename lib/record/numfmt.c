@@ -1,11 +1,15 @@
 /*
  * numfmt.c — shortest round-trip float printing and hand-written integer digits.
  *
- * The float rule is a definition, not an algorithm: the first %.Ng (N = 1..9) that strtof
- * reads back to the same bits (nine significant digits always suffice for binary32,
- * IEEE 754-2008 5.12.2). Done literally that costs up to nine snprintf and nine strtof
- * calls per value, which dominates `dl-record cat`. The fast path computes the same
- * answer with a few floating-point operations:
+ * The float rule is a definition, not an algorithm. The digits: those of the first %.Ng
+ * (N = 1..9) that strtof reads back to the same bits (nine significant digits always
+ * suffice for binary32, IEEE 754-2008 5.12.2). The layout: Python's float repr (its
+ * float_repr_style "short"): with X the decimal exponent of the first digit, positional
+ * notation when -4 <= X < 16, padded with zeros ("10000000000", "0.0001"), else
+ * d.ddde[+-]XX with at least two exponent digits ("1e+16", "1.5e-05"); no trailing zeros
+ * after a point and no bare point. Done literally that costs up to nine snprintf and nine
+ * strtof calls per value, which dominates `dl-record cat`. The fast path computes the
+ * same digits with a few floating-point operations:
  *
  *  1. The value's decimal digits, correctly rounded to nine significant digits (R9), and
  *     its decimal exponent: v * 10^k is one correctly rounded double operation when
@@ -17,19 +21,24 @@
  *     the result is exact. When it equals R9, the scaled double of step 1 minus R9 tells
  *     v's side unless it is within its error bound of zero; if it is zero and the scaling
  *     was exact (an fma residual of zero), the tie is real and goes to even, as printf
- *     rounds; otherwise snprintf("%.*g") decides.
+ *     rounds; otherwise snprintf("%.*e") decides.
  *  3. Whether that N-digit decimal M * 10^q reads back as v, without strtof: for
  *     |q| <= 22 the double M * 10^q (or M / 10^-q) is correctly rounded (Clinger, "How
  *     to read floating point numbers accurately", PLDI 1990, the fast path), and
  *     rounding it on to float gives strtof's answer unless the double lands exactly on
  *     a midpoint between two floats (double rounding: for a normal float, when the 29
  *     low fraction bits of the double are 1000...0); then strtof decides.
- *  4. The %g layout (C11 7.21.6.1): style e when the exponent X < -4 or X >= N, else
- *     style f; trailing zeros and a bare point removed; at least two exponent digits.
- * The unit tests compare this with the literal loop on a million random bit patterns.
+ *     Before that, a candidate further from R9 than half an ulp of v (plus a margin for
+ *     R9's own rounding) is skipped with integer arithmetic alone.
+ *  4. The layout above, from the digits and X (put_digits); the printf fallback of steps
+ *     1 and 2 takes its digits and X from %.{N-1}e (the same decimal as %.Ng, C11
+ *     7.21.6.1) and lays them out the same way.
+ * The unit tests compare this with the literal loop, re-laid out, on a million random bit
+ * patterns.
  */
 #include "config.h"
 #include "numfmt.h"
+#include "core/alloc.h"
 
 #include <float.h>
 #include <math.h>
@@ -51,13 +60,25 @@ static int same_bits(float a, float b)
 	return memcmp(&a, &b, sizeof a) == 0;
 }
 
-/* The literal definition, for the rare cases the fast path leaves open. v >= 0. */
-static int try_printf(char *q, float v, int prec, size_t *len)
-{
-	int n = snprintf(q, 24, "%.*g", prec, (double)v);
+/* Positional notation for first-digit exponents POS_MIN_X..POS_MAX_X, as Python's repr. */
+#define POS_MIN_X (-4)
+#define POS_MAX_X 15
 
-	*len = (size_t)n;
-	return same_bits(strtof(q, NULL), v);
+/* The literal definition, for the rare cases the fast path leaves open: the prec digits
+ * of %.{prec-1}e (those of %.{prec}g) into *m and its exponent into *x; returns whether
+ * they read back as v (> 0, finite). */
+static int printf_digits(float v, int prec, uint32_t *m, int *x)
+{
+	char t[32], *p;
+	uint32_t r = 0;
+
+	snprintf(t, sizeof t, "%.*e", prec - 1, (double)v);     /* "d.ddde+XX" */
+	for (p = t; *p != 'e'; p++)
+		if (*p != '.')
+			r = r * 10 + (uint32_t)(*p - '0');
+	*m = r;
+	*x = atoi(p + 1);
+	return same_bits(strtof(t, NULL), v);
 }
 
 /* Step 1: R9, the decimal exponent of v > 0 (finite), and *side: the sign of the exact
@@ -132,16 +153,20 @@ static uint32_t div_pow10(uint32_t r9, int prec)
 }
 
 /* Step 2: rounds R9 to prec digits; -1 when R9 sits on the midpoint and side does not
- * say where v is. A tie that is exact is rounded to even, as printf does. */
-static int round_to(uint32_t r9, int side, int prec, uint32_t *m, int *x)
+ * say where v is. A tie that is exact is rounded to even, as printf does. *dist is the
+ * distance from R9 to the result, in units of R9's last digit. */
+static int round_to(uint32_t r9, int side, int prec, uint32_t *m, int *x, uint32_t *dist)
 {
 	uint32_t d = pow10_u32[9 - prec], q = div_pow10(r9, prec), rem = r9 - q * d;
 
+	*dist = rem;
 	if (prec < 9) {
 		if (rem == d / 2 && !side)
 			return -1;
-		if (rem > d / 2 || (rem == d / 2 && (side == 1 || (side == 2 && (q & 1)))))
+		if (rem > d / 2 || (rem == d / 2 && (side == 1 || (side == 2 && (q & 1))))) {
 			q++;
+			*dist = d - rem;
+		}
 		if (q == pow10_u32[prec]) {
 			q = pow10_u32[prec - 1];
 			(*x)++;
@@ -178,19 +203,44 @@ static int reads_back(uint32_t m, int q, float v)
 	return same_bits(f, v);
 }
 
-/* Step 4: the %.{prec}g text of m (prec digits) times 10^(x - prec + 1). */
-static size_t put_g(char *q, uint32_t m, int prec, int x)
+/* Step 3 when the double cannot tell: strtof of the decimal m * 10^q itself, written
+ * as "MeQ" (by hand: this is the common path for |q| > 22). */
+static int strtof_reads_back(uint32_t m, int q, float v)
 {
-	char dig[10], *start = q;
+	char t[24], *p = t + sizeof t;
+	unsigned aq = (unsigned)(q < 0 ? -q : q);
+
+	*--p = '\0';
+	do {
+		*--p = (char)('0' + aq % 10);
+		aq /= 10;
+	} while (aq);
+	if (q < 0)
+		*--p = '-';
+	*--p = 'e';
+	do {
+		*--p = (char)('0' + m % 10);
+		m /= 10;
+	} while (m);
+	return same_bits(strtof(p, NULL), v);
+}
+
+/* Step 4: the text of the decimal m * 10^(x - prec + 1), m having exactly prec digits,
+ * in the layout of the file comment; at most 16 bytes and a NUL. */
+static size_t put_digits(char *q, uint32_t m, int prec, int x)
+{
+	char dig[9], *start = q;
 	int nd = prec, i;
 
-	for (i = prec - 1; i >= 0; i--) {
+	while (nd > 1 && m % 10 == 0) {
+		m /= 10;
+		nd--;
+	}
+	for (i = nd - 1; i >= 0; i--) {
 		dig[i] = (char)('0' + m % 10);
 		m /= 10;
 	}
-	while (nd > 1 && dig[nd - 1] == '0')
-		nd--;
-	if (x < -4 || x >= prec) {
+	if (x < POS_MIN_X || x > POS_MAX_X) {
 		unsigned ax = (unsigned)(x < 0 ? -x : x);
 
 		*q++ = dig[0];
@@ -201,18 +251,20 @@ static size_t put_g(char *q, uint32_t m, int prec, int x)
 		}
 		*q++ = 'e';
 		*q++ = x < 0 ? '-' : '+';
-		if (ax >= 100)
-			*q++ = (char)('0' + ax / 100);
-		*q++ = (char)('0' + ax / 10 % 10);
+		*q++ = (char)('0' + ax / 10);   /* a float's |X| is at most 45 */
 		*q++ = (char)('0' + ax % 10);
+	} else if (x >= 0 && nd <= x + 1) {
+		/* an integer: the digits, then zeros up to the units */
+		memcpy(q, dig, (size_t)nd);
+		q += nd;
+		memset(q, '0', (size_t)(x + 1 - nd));
+		q += x + 1 - nd;
 	} else if (x >= 0) {
 		memcpy(q, dig, (size_t)x + 1);
 		q += x + 1;
-		if (nd > x + 1) {
-			*q++ = '.';
-			memcpy(q, dig + x + 1, (size_t)(nd - x - 1));
-			q += nd - x - 1;
-		}
+		*q++ = '.';
+		memcpy(q, dig + x + 1, (size_t)(nd - x - 1));
+		q += nd - x - 1;
 	} else {
 		*q++ = '0';
 		*q++ = '.';
@@ -228,9 +280,9 @@ static size_t put_g(char *q, uint32_t m, int prec, int x)
 size_t dl_format_float(char buf[DL_FLOAT_BUFSIZE], float v)
 {
 	char *q = buf;
-	uint32_t r9, m;
-	int e10, side, prec;
-	size_t n;
+	uint32_t r9, m, dist, bits;
+	double ulp, reach;
+	int e10, side, prec, x;
 
 	if (isnan(v)) {
 		memcpy(buf, "NaN", 4);
@@ -250,27 +302,110 @@ size_t dl_format_float(char buf[DL_FLOAT_BUFSIZE], float v)
 		return (size_t)(q - buf);
 	}
 	digits9(v, &r9, &e10, &side);
+	/* Half an ulp of v in units of R9's last digit, with room for the approximations:
+	 * a candidate further than that from R9 (which is within half a unit of v) cannot
+	 * read back, and is skipped without a floating-point check. */
+	memcpy(&bits, &v, sizeof bits);
+	ulp = ldexp(1.0, (bits >> 23) ? (int)(bits >> 23) - 150 : -149);
+	reach = 0.5 * ulp / (double)v * (double)r9 * 1.001 + 1.0;
 	for (prec = 1; prec <= 9; prec++) {
-		int x = e10, ok;
+		int ok, rt;
 
-		if (round_to(r9, side, prec, &m, &x) < 0) {
-			if (try_printf(q, v, prec, &n))
-				return (size_t)(q - buf) + n;
+		x = e10;
+		rt = round_to(r9, side, prec, &m, &x, &dist);
+		if ((double)dist > reach)
 			continue;
-		}
-		ok = reads_back(m, x - prec + 1, v);
-		if (ok == 0)
-			continue;
-		n = put_g(q, m, prec, x);
-		if (ok == 1 || same_bits(strtof(q, NULL), v))
-			return (size_t)(q - buf) + n;
+		if (rt < 0)
+			ok = printf_digits(v, prec, &m, &x);
+		else if ((ok = reads_back(m, x - prec + 1, v)) < 0)
+			ok = strtof_reads_back(m, x - prec + 1, v);
+		if (ok)
+			break;
 	}
 	/* Not reached: nine digits always read back. Keep the definition as the answer. */
-	for (prec = 1; prec < 9 && !try_printf(q, v, prec, &n); prec++)
-		;
-	if (prec == 9)
-		try_printf(q, v, 9, &n);
-	return (size_t)(q - buf) + n;
+	if (prec > 9)
+		for (prec = 1; !printf_digits(v, prec, &m, &x) && prec < 9; prec++)
+			;
+	return (size_t)(q - buf) + put_digits(q, m, prec, x);
+}
+
+/* Clinger's fast path for binary32: p[0..n) of the form [+-]?digits[.digits][(e|E)[+-]digits]
+ * with at most 19 significant digits M < 2^53 and a decimal exponent q, |q| <= 22: the
+ * double M * 10^q is correctly rounded, and so is its float unless it is exactly a
+ * midpoint between two floats (see reads_back). Returns 0 with *v set, or -1. */
+static int strtof_fast(const char *p, size_t n, float *v)
+{
+	const char *q = p, *end = p + n;
+	uint64_t m = 0;
+	int neg = 0, nd = 0, seen = 0, e10 = 0;
+	double c;
+	uint64_t cb;
+	float f;
+
+	if (q < end && (*q == '+' || *q == '-'))
+		neg = *q++ == '-';
+	for (; q < end && *q >= '0' && *q <= '9'; q++, seen++)
+		if (m || *q != '0') {
+			if (++nd > 19)
+				return -1;
+			m = m * 10 + (uint64_t)(*q - '0');
+		}
+	if (q < end && *q == '.')
+		for (q++; q < end && *q >= '0' && *q <= '9'; q++, seen++, e10--)
+			if (m || *q != '0') {
+				if (++nd > 19)
+					return -1;
+				m = m * 10 + (uint64_t)(*q - '0');
+			}
+	if (!seen)
+		return -1;
+	if (q < end && (*q == 'e' || *q == 'E')) {
+		int es = 1, x = 0, xd = 0;
+
+		q++;
+		if (q < end && (*q == '+' || *q == '-'))
+			es = *q++ == '-' ? -1 : 1;
+		for (; q < end && *q >= '0' && *q <= '9'; q++, xd++)
+			if (x < 100000)
+				x = x * 10 + (*q - '0');
+		if (!xd)
+			return -1;
+		e10 += es * x;
+	}
+	if (q != end)
+		return -1;
+	if (m == 0) {
+		*v = neg ? -0.0f : 0.0f;
+		return 0;
+	}
+	if (m > (uint64_t)1 << 53 || e10 < -22 || e10 > 22)
+		return -1;
+	c = e10 >= 0 ? (double)m * pow10_exact[e10] : (double)m / pow10_exact[-e10];
+	if (c < FLT_MIN)
+		return -1;
+	memcpy(&cb, &c, sizeof cb);
+	if ((cb & ((1ull << 29) - 1)) == 1ull << 28)
+		return -1;
+	f = (float)c;
+	*v = neg ? -f : f;
+	return 0;
+}
+
+float dl_strtof(const char *p, size_t n)
+{
+	char small[64], *t = small;
+	float v;
+
+	if (strtof_fast(p, n, &v) == 0)
+		return v;
+	if (n >= sizeof small)
+		t = dl_malloc(n + 1);
+	memcpy(t, p, n);
+	t[n] = '\0';
+	v = strtof(t, NULL);
+	if (t != small)
+		dl_free(t);
+	return v;
 }
 
 static const char digit_pairs[201] =

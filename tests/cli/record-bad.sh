@@ -167,7 +167,8 @@ done
 # A feature that is not a column: record 1, just after the 30-byte record 0.
 printf '{"a":{"int64":[1]}}\n{"a":2,"z":3}\n' | dl record pack -o "$T/z.tfrecord"
 expect_status 1 dl record to-csv "$T/z.tfrecord" -o "$O/z.csv"
-expect_err "dl-record: $T/z.tfrecord: record 1 (byte offset 30): feature 'z' is not a column (name the columns with --columns)"
+expect_err "dl-record: $T/z.tfrecord: record 1 (byte offset 30): feature 'z' is not a column \
+(name the columns with --columns)"
 no_output to-csv z
 printf '{"a":{"int64":[1,2]}}\n' | dl record pack -o "$T/two.tfrecord"
 expect_status 1 dl record to-csv "$T/two.tfrecord" -o "$O/two.csv"

@@ -58,6 +58,11 @@ done
 expect_status 0 dl record --version
 grep -q '^dl-record ' "$T/out" || fail "--version"
 
+# The common options are taken by every command.
+expect_status 0 dl record count --threads 1 --quiet --seed 3 "$G"
+[ "$(cat "$T/out")" = "$n" ] || fail "count with common options"
+[ ! -s "$T/err" ] || fail "--quiet still wrote to stderr"
+
 # ---- head
 expect_status 0 dl record head -n 3 "$G" -o "$T/h3.tfrecord"
 dl record cat "$T/h3.tfrecord" >"$T/h3.jsonl"

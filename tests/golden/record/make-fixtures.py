@@ -28,6 +28,7 @@ Outputs, in tests/data/record/:
 import base64
 import gzip
 import os
+import shutil
 import struct
 import subprocess
 import sys
@@ -50,6 +51,8 @@ def load_proto():
                     os.path.join(HERE, 'example.proto')], check=True)
     sys.path.insert(0, tmp)
     import example_pb2
+    sys.path.remove(tmp)
+    shutil.rmtree(tmp)
     return example_pb2
 
 
@@ -334,13 +337,35 @@ def jstring(s):
     return ''.join(out)
 
 
-def shortest(bits):
+def shortest_digits(bits):
+    """The digits and first-digit exponent of the first %.Ng (N = 1..9) that reads back,
+    taken from %.{N-1}e (the same decimal)."""
     x = bitsf(bits)
     for p in range(1, 10):
-        s = '%.*g' % (p, x)
-        if strtof(s) == bits:
-            return s
+        if strtof('%.*g' % (p, x)) == bits:
+            mant, _, exp = ('%.*e' % (p - 1, abs(x))).partition('e')
+            return mant.replace('.', '').rstrip('0') or '0', int(exp)
     raise AssertionError(hex(bits))
+
+
+def shortest(bits):
+    """Those digits laid out as Python's float repr: positional for exponents -4..15
+    (zeros as needed), else d.ddde+XX; no ".0" on integers."""
+    digits, x = shortest_digits(bits)
+    sign = '-' if bits >> 31 else ''
+    if bitsf(bits) == 0:
+        return sign + '0'
+    if -4 <= x < 16:
+        if x < 0:
+            s = '0.' + '0' * (-x - 1) + digits
+        else:
+            d = digits.ljust(x + 1, '0')
+            s = d[:x + 1] + ('.' + d[x + 1:] if len(d) > x + 1 else '')
+    else:
+        s = digits[0] + ('.' + digits[1:] if len(digits) > 1 else '') + 'e%+03d' % x
+    r = repr(float(s))               # the same layout, checked against Python's own
+    assert s == (r[:-2] if r.endswith('.0') else r), (s, r)
+    return sign + s
 
 
 def jfloat(bits):
@@ -395,7 +420,7 @@ def nine_digit_float():
     """The first float above 9 whose shortest round-trip form needs 9 digits (near 1 eight
     always do: there the floats are farther apart than 8-digit decimals)."""
     b = fbits(9.0)
-    while len(shortest(b).replace('.', '')) < 9:
+    while len(shortest_digits(b)[0]) < 9:
         b += 1
     return b
 
@@ -432,7 +457,7 @@ def golden_examples():
                            float('nan'), float('inf'), float('-inf'), ('bits', nine),
                            ('bits', 0x7fc00001), ('bits', 0xffc00000), ('bits', 0x7f800001),
                            ('bits', 0xffffffff)))],
-        # floats in each notation %g uses
+        # floats in both layouts: positional (zeros padding 100) and exponent
         [(b'f', 'float', F(1.0, -2.5, 100.0, 123456.0, 1234567.0, 16777216.0, 1e-05, 0.001,
                            1e30, -2.5e30, 3.14159274, 1e-40, 65504.0, 0.3, 2.0 / 3))],
         # names: unicode, escapes, the empty name, a NUL inside, prefixes of each other
