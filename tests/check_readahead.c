@@ -519,6 +519,104 @@ START_TEST(test_corrupt)
 }
 END_TEST
 
+/* What zlib makes of a damaged stream in one go: the bytes before the error; *pn set. */
+static uint8_t *inflate_prefix(const uint8_t *z, size_t zn, int wbits, size_t cap, size_t *pn)
+{
+	z_stream s;
+	memset(&s, 0, sizeof s);
+	ck_assert_int_eq(inflateInit2(&s, wbits), Z_OK);
+	uint8_t *out = malloc(cap);
+	ck_assert_ptr_nonnull(out);
+	s.next_in = (uint8_t *)z;
+	s.avail_in = (uInt)zn;
+	s.next_out = out;
+	s.avail_out = (uInt)cap;
+	int rc = inflate(&s, Z_NO_FLUSH);
+	ck_assert_int_ne(rc, Z_STREAM_END);
+	*pn = s.total_out;
+	inflateEnd(&s);
+	return out;
+}
+
+/* Every byte before an error comes through before it, whoever reads and however: in steps of
+ * dl_in_read, the offset at the error is the whole prefix; line by line, every line that ends
+ * in the prefix is returned and the error comes at the start of the unfinished one. */
+static void check_prefix(const uint8_t *z, size_t zn, unsigned flags, int wbits, size_t n)
+{
+	size_t pn;
+	uint8_t *prefix = inflate_prefix(z, zn, wbits, n + 1, &pn);
+	size_t last_nl = 0;
+	for (size_t i = 0; i < pn; i++)
+		if (prefix[i] == '\n')
+			last_nl = i + 1;
+	const char *path = tpath("damaged");
+	write_file(path, z, zn);
+	uint8_t *got = malloc(n + 1000);
+	ck_assert_ptr_nonnull(got);
+	for (int k = -1; k < SRC_N; k++) {
+		for (int lines = 0; lines < 2; lines++) {
+			dl_err e = {{0}};
+			pid_t pid = -1;
+			dl_in *in;
+			if (k < 0)
+				in = dl_in_open_mem(z, zn, path, flags);
+			else if (k == SRC_PIPE || k == SRC_PIPE_RA)
+				in = open_fd_path(pipe_writer(z, zn, 5, W_CLOSE, &pid), flags);
+			else
+				in = dl_in_open(path, flags, &e);
+			dl_in_set_readahead(in, k == SRC_FILE_RA || k == SRC_PIPE_RA);
+			if (lines) {
+				char *line;
+				ptrdiff_t r;
+				uint64_t off = 0;
+				while ((r = dl_in_getline(in, &line, &e)) >= 0) {
+					ck_assert_ptr_nonnull(line);
+					ck_assert(memcmp(line, prefix + off, (size_t)r) == 0);
+					off += (uint64_t)r + 1;
+				}
+				ck_assert_uint_eq(dl_in_offset(in), last_nl);
+			} else {
+				size_t done = 0;
+				ptrdiff_t r;
+				while ((r = dl_in_read(in, got + done, 1000, &e)) == 1000)
+					done += 1000;
+				ck_assert_int_eq(r, -1);
+				ck_assert_uint_eq(dl_in_offset(in), pn);
+				ck_assert(memcmp(got, prefix, pn) == 0);
+			}
+			dl_in_close(in);
+			if (pid > 0)
+				reap(pid);
+		}
+	}
+	free(got);
+	free(prefix);
+}
+
+START_TEST(test_error_prefix)
+{
+	size_t n = 3 * CH + 5, zn;
+	uint8_t *data = make_stream(n, 13);
+	uint8_t *z = zcompress(data, n, 31, &zn);
+	size_t cuts[] = {30, zn / 5, zn / 2, zn - 5};
+	for (size_t i = 0; i < sizeof cuts / sizeof *cuts; i++)
+		check_prefix(z, cuts[i], 0, 31, n);
+	size_t at[] = {zn / 3, 2 * zn / 3, zn - 6};
+	for (size_t i = 0; i < sizeof at / sizeof *at; i++) {
+		z[at[i]] ^= 0x24;
+		check_prefix(z, zn, 0, 31, n);
+		z[at[i]] ^= 0x24;
+	}
+	free(z);
+	z = zcompress(data, n, 15, &zn);
+	check_prefix(z, zn - 3, DL_IN_ZLIB, 15, n);
+	z[zn / 2] ^= 0x24;
+	check_prefix(z, zn, DL_IN_ZLIB, 15, n);
+	free(z);
+	free(data);
+}
+END_TEST
+
 /* A source that fails in the middle: /proc/self/mem read across the end of a mapping gives
  * the bytes up to it, then EIO. */
 START_TEST(test_read_error)
@@ -544,12 +642,12 @@ START_TEST(test_read_error)
 		char *t = run_ops(in, 31, NULL, 0);
 		dl_in_close(in);
 		ck_assert_msg(strstr(t, "error at ") && strstr(t, ": read error: "), "%s", t);
-		if (!ra)
+		if (!ra) {
 			want = t;
-		else
+		} else {
 			same_transcript(want, t, "stdin+readahead");
-		if (ra)
 			free(t);
+		}
 	}
 	/* Read in steps, everything before the hole comes through first, then the error. */
 	uint8_t *got = malloc(n + 1000);
@@ -731,10 +829,12 @@ START_TEST(test_stdin)
 		dl_in_close(in);
 		/* stdin stays open. */
 		ck_assert_int_ne(fcntl(STDIN_FILENO, F_GETFD), -1);
-		if (!ra)
+		if (!ra) {
 			want = t;
-		else
+		} else {
 			same_transcript(want, t, "stdin+readahead");
+			free(t);
+		}
 	}
 	free(want);
 	/* gzip through a pipe on stdin, its first bytes one at a time. */
@@ -813,6 +913,7 @@ int main(void)
 	tcase_add_test(tc, test_compressed);
 	tcase_add_test(tc, test_truncated);
 	tcase_add_test(tc, test_corrupt);
+	tcase_add_test(tc, test_error_prefix);
 	tcase_add_test(tc, test_read_error);
 	tcase_add_test(tc, test_early_close);
 	tcase_add_test(tc, test_threads);

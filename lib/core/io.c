@@ -38,6 +38,7 @@
 #include <zlib.h>
 
 #define IN_CHUNK (1u << 20)   /* read size and initial buffer */
+#define DETECT_READ (1u << 16)  /* first read: detection needs a few bytes, plain data no staging */
 #define OUT_CHUNK (1u << 18)
 
 #define RA_CHUNK DL_IN_READAHEAD_CHUNK
@@ -325,7 +326,7 @@ static void detect(dl_in *in)
 	/* Gather the first bytes (a pipe may deliver one at a time). */
 	size_t need = in->plain_check ? DL_IN_PLAIN_CHECK_BYTES : 2;
 	while (in->zbuf_len < need && !in->src_eof) {
-		ptrdiff_t r = src_read(in, in->zbuf + in->zbuf_len, IN_CHUNK - in->zbuf_len);
+		ptrdiff_t r = src_read(in, in->zbuf + in->zbuf_len, DETECT_READ - in->zbuf_len);
 		if (r < 0)
 			return;
 		if (r == 0)

@@ -7,8 +7,10 @@
  * TensorFlow's ZLIB record option writes it) is recognised too. Callers see the
  * uncompressed bytes and their offsets. Reading is zero-copy where it can be: dl_in_peek
  * returns a pointer into the buffer, valid until the next call on the same dl_in.
- * Errors (I/O, a gzip stream cut short or corrupt) are reported through dl_err; nothing
- * in this half dies, so parsers built on it can run under a fuzzer.
+ * Errors (I/O, a gzip stream cut short or corrupt) are reported through dl_err, by the
+ * first call that needs a byte beyond the last good one (every byte decoded before the
+ * error can be read), and again by every later call. Nothing in this half dies, so parsers
+ * built on it can run under a fuzzer.
  *
  * Output (dl_out): stdout ("-" or NULL) or a file that is written under a temporary name
  * in the same directory and renamed into place by dl_out_close (a file replaced keeps its
@@ -52,22 +54,23 @@ dl_in *dl_in_open_mem(const void *data, size_t len, const char *name, unsigned f
 #define DL_IN_PLAIN_CHECK_BYTES 12
 void dl_in_set_plain_check(dl_in *in, int (*check)(const uint8_t *p, size_t n));
 
-/* Read-ahead: a second thread reads (or inflates) the stream ahead of the caller into a few
- * chunks of DL_IN_READAHEAD_CHUNK bytes, so that I/O and decompression run while the caller
- * parses; worth it when there is a spare core. Nothing else changes: the same bytes, peeks,
- * lines, offsets and EOF, and errors at the same point of the stream with the same message.
- * It costs a thread and DL_IN_READAHEAD_CHUNKS chunks of memory per input; peeks longer than a chunk copy
- * their bytes once more. The thread starts at the first read (after compression detection,
- * which still runs in the caller's thread) and dl_in_close stops and joins it, also when the
- * stream was not read to its end. Do not use a dl_in with read-ahead in a forked child.
- * dl_in_set_readahead turns it on or off for one input; call it before the first read
- * (later, and on memory inputs, it does nothing). */
+/* Read-ahead: a second thread reads (or inflates) the stream ahead of the caller, into a ring
+ * of DL_IN_READAHEAD_CHUNKS chunks of DL_IN_READAHEAD_CHUNK bytes, so that I/O and
+ * decompression run while the caller parses: worth it when there is a spare core. Nothing
+ * else changes: the same bytes, peeks, lines, offsets and end of stream, and an error comes
+ * at the same point of the stream with the same message (every byte before it first). The
+ * thread starts at the first read, after compression detection (which stays in the caller's
+ * thread); dl_in_close stops and joins it, also when the stream was not read to its end and
+ * a pipe's writer has gone quiet. Costs: a thread and the ring's memory per input, and a peek
+ * longer than a chunk copies its bytes once more. Do not use such a dl_in in a forked child.
+ * dl_in_set_readahead turns it on or off for one input; call it before the first read (later,
+ * and on memory inputs, it does nothing). */
 #define DL_IN_READAHEAD_CHUNK ((size_t)1 << 20)
 #define DL_IN_READAHEAD_CHUNKS 8
 void dl_in_set_readahead(dl_in *in, int on);
-/* The read-ahead dl_in_open gives its inputs (off until set), except regular files that fit
- * in one read of 1 MiB. Process-wide and not thread-safe: set it at start-up, before inputs
- * are opened (the commands do so when they run with --threads of 2 or more). */
+/* The read-ahead dl_in_open gives its inputs (off until set), except a regular file no larger
+ * than one read of 1 MiB. Process-wide and not thread-safe: set it at start-up, before any
+ * input is opened (the commands turn it on when they run with --threads of 2 or more). */
 void dl_in_readahead_default(int on);
 
 /* Closes (stdin is left open) and frees; with read-ahead, stops and joins its thread first.
