@@ -12,7 +12,9 @@
  *     framing each payload again (with freshly computed CRCs) gives back the input;
  *   - a second pass that skips the data CRC reads at least as many records, the same
  *     payloads, and succeeds whenever the checked pass does;
- *   - an error leaves a non-empty message.
+ *   - an error leaves a non-empty message;
+ *   - the parallel verifier, given the input as a file, passes only what the sequential
+ *     reader reads cleanly, with the same record count.
  * A broken invariant aborts, which libFuzzer reports as a crash.
  */
 #include "config.h"
@@ -21,12 +23,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/alloc.h"
 #include "core/error.h"
 #include "core/io.h"
 #include "record/crc32c.h"
 #include "record/tfrecord.h"
+#include "record/tfverify.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -102,6 +106,23 @@ static void run_pass(const uint8_t *data, size_t size, unsigned flags, struct pa
 	dl_in_close(in);
 }
 
+/* The parallel verifier, on the input as a file cut in parts of 64 bytes: when it says all is
+ * good, the sequential reader read the plain input cleanly and found as many records. */
+static void check_parallel(const uint8_t *data, size_t size, const struct pass *full)
+{
+	char path[] = "/tmp/fuzz_tfrecord.XXXXXX";
+	int fd = mkstemp(path);
+	if (fd < 0 || (size && write(fd, data, size) != (ssize_t)size))
+		broken("cannot write a temporary file", NULL);
+	close(fd);
+	uint64_t records = 0, bytes = 0;
+	int ok = dl_tfrecord_verify_parallel(path, 4, 64, NULL, &records, &bytes);
+	unlink(path);
+	if (ok && (full->status != 0 || full->comp != DL_COMPRESS_NONE || records != full->nrec ||
+		   bytes != size))
+		broken("the parallel verifier passed what the sequential reader did not", NULL);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct pass full, fast;
@@ -121,6 +142,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (fast.payloads.len < full.payloads.len ||
 	    (full.payloads.len && memcmp(fast.payloads.data, full.payloads.data, full.payloads.len)))
 		broken("the two passes returned different payloads", NULL);
+	check_parallel(data, size, &full);
 
 	dl_buf_free(&full.frames);
 	dl_buf_free(&full.payloads);

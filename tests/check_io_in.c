@@ -758,6 +758,58 @@ START_TEST(test_in_slurp)
 }
 END_TEST
 
+START_TEST(test_in_window_to_lines)
+{
+	/* A memory block (read in place) and a file, read by peeks, then by lines from where
+	 * the peeks left off: the lines are those of the bytes that follow, offsets run on, and
+	 * the memory block is never written to. */
+	size_t n;
+	char *text = text_lines(40000, &n);
+	ck_assert_uint_gt(n, 1 << 19);
+	const char *path = tpath("lines.txt");
+	write_file(path, text, n);
+	char *copy = malloc(n);
+	memcpy(copy, text, n);
+	for (int src = 0; src < 2; src++) {
+		dl_err e = {{0}};
+		dl_in *in = src ? dl_in_open_mem(text, n, "m", 0) : dl_in_open(path, 0, &e);
+		ck_assert_ptr_nonnull(in);
+		size_t avail;
+		const uint8_t *p = dl_in_peek(in, n + 10, &avail, &e);
+		ck_assert_ptr_nonnull(p);
+		ck_assert_uint_eq(avail, n);   /* all of it at once */
+		ck_assert(memcmp(p, text, n) == 0);
+		const char *first_nl = memchr(text, '\n', n);
+		size_t skip = (size_t)(first_nl - text) + 1 + 3;   /* into the second line */
+		dl_in_skip(in, skip);
+		ck_assert_uint_eq(dl_in_offset(in), skip);
+		char *line;
+		ptrdiff_t len = dl_in_getline(in, &line, &e);
+		const char *second_nl = memchr(text + skip, '\n', n - skip);
+		ck_assert_int_eq(len, second_nl - (text + skip));
+		ck_assert(memcmp(line, text + skip, (size_t)len) == 0);
+		size_t off = skip + (size_t)len + 1, count = 0;
+		ck_assert_uint_eq(dl_in_offset(in), off);
+		while ((len = dl_in_getline(in, &line, &e)) > 0) {
+			FAST_ASSERT(memcmp(line, text + off, (size_t)len) == 0);
+			FAST_ASSERT(text[off + (size_t)len] == '\n');
+			off += (size_t)len + 1;
+			count++;
+		}
+		ck_assert_int_eq(len, 0);
+		ck_assert_uint_eq(off, n);
+		ck_assert_uint_eq(count, 40000 - 2);
+		/* Peeks after the lines go on from the end. */
+		ck_assert_ptr_nonnull(dl_in_peek(in, 1, &avail, &e));
+		ck_assert_uint_eq(avail, 0);
+		dl_in_close(in);
+		ck_assert(memcmp(text, copy, n) == 0);
+	}
+	free(copy);
+	free(text);
+}
+END_TEST
+
 /* ================================================================== main */
 
 int main(void)
@@ -781,6 +833,7 @@ int main(void)
 	tcase_add_test(tc, test_in_gzip_corrupt);
 	tcase_add_test(tc, test_in_plain_check);
 	tcase_add_test(tc, test_in_slurp);
+	tcase_add_test(tc, test_in_window_to_lines);
 
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

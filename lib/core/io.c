@@ -16,6 +16,10 @@
  * than the headroom (a peek beyond a chunk) is gathered in a growable buffer instead. The
  * thread hands over whole chunks, or the part it has before it would wait for a pipe.
  *
+ * A plain memory input is its own window: nothing is copied and a peek never waits. The first
+ * dl_in_getline, which writes terminators into the window, turns that into buffered reading of
+ * the same bytes, with a buffer no larger than they are.
+ *
  * Either way produce() delivers every byte made before an error and reports the error on the
  * next call, and the thread queues the error behind those bytes: an error surfaces at the same
  * point of the stream, with the same message, with and without read-ahead. Errors are sticky.
@@ -91,15 +95,17 @@ struct dl_in {
 	char *name;
 	int fd;                 /* -1 for memory input */
 	int own_fd;
-	const uint8_t *mem;     /* memory source (raw, possibly compressed) */
-	size_t mem_len, mem_pos;
+	const uint8_t *mem;     /* memory source (raw, possibly compressed), or NULL */
+	size_t mem_len;
+	int direct;             /* the window is mem itself (plain memory input) */
+	int direct_tried;       /* the first read decided on that */
 	enum dl_compress comp;
 	int detected, src_eof, z_done, member_end;
 	unsigned flags;
 	z_stream z;
 	int z_init;
 	int (*plain_check)(const uint8_t *p, size_t n);
-	uint8_t *zbuf;          /* compressed input staging */
+	uint8_t *zbuf;          /* raw input staging; for memory input, mem itself */
 	size_t zbuf_len, zbuf_pos;
 	int failed;             /* produce() met an error: fail holds it */
 	dl_err fail;
@@ -161,10 +167,10 @@ dl_in *dl_in_open(const char *path, unsigned flags, dl_err *e)
 		dl_errf(e, "%s: is a directory", path);
 		return NULL;
 	}
+	dl_in *in = in_new(path, flags);
 #ifdef POSIX_FADV_SEQUENTIAL
 	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
-	dl_in *in = in_new(path, flags);
 	in->fd = fd;
 	in->own_fd = 1;
 	in->ra_on = readahead_worth(fd);
@@ -174,7 +180,7 @@ dl_in *dl_in_open(const char *path, unsigned flags, dl_err *e)
 dl_in *dl_in_open_mem(const void *data, size_t len, const char *name, unsigned flags)
 {
 	dl_in *in = in_new(name ? name : "(memory)", flags);
-	in->mem = data;
+	in->mem = len ? data : (const uint8_t *)"";
 	in->mem_len = len;
 	return in;
 }
@@ -226,8 +232,10 @@ void dl_in_close(dl_in *in)
 		close(in->fd);
 	if (in->z_init)
 		inflateEnd(&in->z);
-	free(in->zbuf);
-	free(in->buf);
+	if (!in->mem)
+		free(in->zbuf);
+	if (!in->direct)
+		free(in->buf);
 	free(in->name);
 	free(in);
 }
@@ -274,14 +282,6 @@ static int wait_readable(dl_in *in, int timeout)
  * bytes it holds over first, since the caller may need them before the pipe has more. */
 static ptrdiff_t src_read(dl_in *in, uint8_t *dst, size_t n)
 {
-	if (in->mem) {
-		size_t k = in->mem_len - in->mem_pos;
-		if (k > n)
-			k = n;
-		memcpy(dst, in->mem + in->mem_pos, k);
-		in->mem_pos += k;
-		return (ptrdiff_t)k;
-	}
 	for (;;) {
 		if (in->wake_fd >= 0) {
 			int w = wait_readable(in, in->nowait ? 0 : -1);
@@ -322,7 +322,14 @@ static ptrdiff_t zbuf_fill(dl_in *in)
 static void detect(dl_in *in)
 {
 	in->detected = 1;
-	in->zbuf = dl_malloc(IN_CHUNK);
+	if (in->mem) {
+		/* The whole source is staged already. */
+		in->zbuf = (uint8_t *)in->mem;
+		in->zbuf_len = in->mem_len;
+		in->src_eof = 1;
+	} else {
+		in->zbuf = dl_malloc(IN_CHUNK);
+	}
 	/* Gather the first bytes (a pipe may deliver one at a time). */
 	size_t need = in->plain_check ? DL_IN_PLAIN_CHECK_BYTES : 2;
 	while (in->zbuf_len < need && !in->src_eof) {
@@ -395,12 +402,13 @@ static ptrdiff_t produce_inflated(dl_in *in, uint8_t *dst, size_t room)
 		if (avail == 0)
 			return fail(in, "%s: %s stream is truncated (after %llu uncompressed bytes)",
 				    in->name, kind, (unsigned long long)in->produced);
+		uInt given = (size_t)avail > UINT_MAX ? UINT_MAX : (uInt)avail;
 		in->z.next_in = in->zbuf + in->zbuf_pos;
-		in->z.avail_in = (uInt)avail;
+		in->z.avail_in = given;
 		in->z.next_out = dst;
 		in->z.avail_out = out;
 		int rc = inflate(&in->z, Z_NO_FLUSH);
-		in->zbuf_pos += (size_t)avail - in->z.avail_in;
+		in->zbuf_pos += given - in->z.avail_in;
 		size_t made = out - in->z.avail_out;
 		if (rc == Z_STREAM_END) {
 			if (in->comp == DL_COMPRESS_GZIP)
@@ -437,6 +445,14 @@ static ptrdiff_t produce(dl_in *in, uint8_t *dst, size_t room, dl_err *e)
 
 /* ---- without read-ahead: one buffer, filled in the caller's thread */
 
+/* For plain memory input: the bytes not yet read plus the spare byte, else 0. */
+static size_t mem_plain_left(const dl_in *in)
+{
+	if (!in->mem || in->comp != DL_COMPRESS_NONE)
+		return 0;
+	return in->end - in->pos + (in->zbuf_len - in->zbuf_pos) + 1;
+}
+
 /* Makes room for more bytes when the buffer is full: doubles it (IN_CHUNK at first), but
  * not beyond what a peek of n bytes needs, plus the spare byte. */
 static int grow(dl_in *in, size_t n, dl_err *e)
@@ -450,6 +466,9 @@ static int grow(dl_in *in, size_t n, dl_err *e)
 		want = in->cap * 2;
 	if (want > need && need > in->cap)
 		want = need > IN_CHUNK ? need : IN_CHUNK;
+	size_t all = mem_plain_left(in);
+	if (all && want > all && all > in->cap)
+		want = all; /* a small memory input needs no more than itself */
 	in->buf = dl_reallocarray(in->buf, want, 1);
 	in->cap = want;
 	return 0;
@@ -497,7 +516,10 @@ static int buf_more(dl_in *in, dl_err *e)
 	if (in->end + 1 >= in->cap) {
 		if (in->cap > SIZE_MAX / 4)
 			return dl_errf(e, "%s: a line of %zu bytes is too long", in->name, in->end);
-		in->cap = in->cap ? in->cap * 2 : IN_CHUNK;
+		size_t want = in->cap ? in->cap * 2 : IN_CHUNK, all = mem_plain_left(in);
+		if (all && want > all && all > in->cap)
+			want = all;
+		in->cap = want;
 		in->buf = dl_reallocarray(in->buf, in->cap, 1);
 	}
 	ptrdiff_t r = produce(in, in->buf + in->end, in->cap - in->end - 1, e);
@@ -693,6 +715,39 @@ static int ra_fill(dl_in *in, size_t n, dl_err *e)
 
 /* ---- reading */
 
+/* At the first read, a plain memory input becomes its own window, all of it at once.
+ * Returns 1 if so. */
+static int try_direct(dl_in *in)
+{
+	if (in->direct_tried)
+		return 0;
+	in->direct_tried = 1;
+	if (!in->detected)
+		detect(in);
+	if (in->comp != DL_COMPRESS_NONE || in->failed)
+		return 0;
+	in->direct = 1;
+	in->buf = (uint8_t *)in->mem;
+	in->pos = 0;
+	in->end = in->mem_len;
+	in->zbuf_pos = in->zbuf_len;
+	in->produced = in->mem_len;
+	in->eof = 1;
+	return 1;
+}
+
+/* Back from a direct window to buffered reading of the same bytes (the window must become
+ * writable). */
+static void leave_direct(dl_in *in)
+{
+	in->direct = 0;
+	in->zbuf_pos = in->pos;
+	in->buf = NULL;
+	in->cap = in->pos = in->end = 0;
+	in->eof = 0;
+	in->src_eof = 1;
+}
+
 /* Makes more bytes available than the unread ones, or sets eof. A reader that does not know
  * how much it needs (a line) asks for more this way rather than with a peek of a guessed size,
  * so that it meets an error only when the bytes before it are used up. */
@@ -708,7 +763,9 @@ const uint8_t *dl_in_peek(dl_in *in, size_t n, size_t *avail, dl_err *e)
 	if (in->end - in->pos < n && !in->eof) {
 		if (in->ra_on)
 			ra_start(in);
-		if ((in->ra ? ra_fill(in, n, e) : buf_fill(in, n, e)) < 0)
+		if (in->mem && try_direct(in))
+			;
+		else if ((in->ra ? ra_fill(in, n, e) : buf_fill(in, n, e)) < 0)
 			return NULL;
 	}
 	*avail = in->end - in->pos < n ? in->end - in->pos : n;
@@ -754,6 +811,9 @@ ptrdiff_t dl_in_getline(dl_in *in, char **line, dl_err *e)
 {
 	size_t scanned = 0;
 	*line = NULL;
+	if (in->direct)
+		leave_direct(in);
+	in->direct_tried = 1;
 	for (;;) {
 		size_t have = in->end - in->pos;
 		uint8_t *nl = have > scanned ? memchr(in->buf + in->pos + scanned, '\n', have - scanned)

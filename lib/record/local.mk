@@ -2,6 +2,7 @@
 lib_libdlrecord_a_SOURCES += \
 	lib/record/crc32c.c lib/record/crc32c.h \
 	lib/record/tfrecord.c lib/record/tfrecord.h \
+	lib/record/tfverify.c lib/record/tfverify.h \
 	lib/record/example.c lib/record/example.h
 
 if HAVE_CHECK
@@ -11,3 +12,11 @@ endif
 tests_check_record_SOURCES = tests/check_record.c
 tests_check_record_CFLAGS = $(TEST_CFLAGS)
 tests_check_record_LDADD = $(DLRECORD_LIBS) $(TEST_LIBS)
+
+if HAVE_CHECK
+check_PROGRAMS += tests/check_tfverify
+TESTS += tests/check_tfverify
+endif
+tests_check_tfverify_SOURCES = tests/check_tfverify.c tests/testutil.c tests/testutil.h
+tests_check_tfverify_CFLAGS = $(TEST_CFLAGS)
+tests_check_tfverify_LDADD = $(DLRECORD_LIBS) $(ZLIB_LIBS) $(TEST_LIBS)
