@@ -5,3 +5,7 @@ dl_record_LDADD = $(DLRECORD_LIBS)
 
 TESTS += tests/cli/demo.sh tests/cli/record-empty.sh
 EXTRA_DIST += tests/demo.sh tests/cli/demo.sh tests/cli/record-empty.sh tests/data/iris.csv tests/data/make-iris.sh bootstrap
+
+bin_PROGRAMS += dl-tokenize
+dl_tokenize_SOURCES = cmd/dl-tokenize.c
+dl_tokenize_LDADD = $(DLTOKENIZE_LIBS) $(CJSON_LIBS)

@@ -26,3 +26,14 @@ run "dl-record to-csv shard-00001-of-00005 | head -n 4"
 run "dl-record cat iris.tfrecord | dl-record pack --compress gzip -o iris.tfrecord.gz"
 run "dl-record cat iris.tfrecord.gz | dl-record pack | cmp - iris.tfrecord && echo 'JSON lines round trip: identical records'"
 run "dl-record to-csv iris.tfrecord | dl-record from-csv --label species | cmp - iris.tfrecord && echo 'CSV round trip: identical records'"
+
+# Tokenizing: learn a byte-level BPE vocabulary from this project's own documentation, encode
+# the README into records (one per line) and decode it back; then GPT-2's vocabulary.
+run "dl-tokenize train --vocab-size 1000 --special '<|endoftext|>' -q -o docs-bpe.json $src/README.md $src/man/*.[157]"
+run "dl-tokenize info -m docs-bpe.json"
+run "dl-tokenize encode -m docs-bpe.json --lines --format records -o readme.tfrecord $src/README.md"
+run "dl-record count readme.tfrecord"
+run "dl-record head -n 2 readme.tfrecord | dl-record cat"
+run "dl-tokenize decode -m docs-bpe.json --lines --format records readme.tfrecord | cmp - $src/README.md && echo 'tokenizer round trip: identical text'"
+run "dl-tokenize convert --from gpt2 $src/tests/data/tokenize/gpt2-encoder.json.gz $src/tests/data/tokenize/gpt2-vocab.bpe.gz -o gpt2.json"
+run "printf 'Hello, world!' | dl-tokenize encode -m gpt2.json"

@@ -185,3 +185,78 @@ TCase *tcase(Suite *s, const char *name, int with_dir)
 	suite_add_tcase(s, tc);
 	return tc;
 }
+
+static int hex4(const char *p, uint32_t *v)
+{
+	*v = 0;
+	for (int i = 0; i < 4; i++) {
+		char c = p[i];
+		int d = c >= '0' && c <= '9' ? c - '0' : (c | 0x20) >= 'a' && (c | 0x20) <= 'f'
+								? (c | 0x20) - 'a' + 10 : -1;
+		if (d < 0)
+			return -1;
+		*v = *v << 4 | (uint32_t)d;
+	}
+	return 0;
+}
+
+uint8_t *json_string_bytes(const char *p, size_t *len)
+{
+	if (*p++ != '"')
+		return NULL;
+	size_t cap = strlen(p) + 1, n = 0;
+	uint8_t *out = malloc(cap);
+	while (*p && *p != '"') {
+		if (*p != '\\') {
+			out[n++] = (uint8_t)*p++;
+			continue;
+		}
+		p++;
+		uint32_t cp, lo;
+		switch (*p) {
+		case '"': case '\\': case '/': out[n++] = (uint8_t)*p; p++; continue;
+		case 'b': out[n++] = '\b'; p++; continue;
+		case 'f': out[n++] = '\f'; p++; continue;
+		case 'n': out[n++] = '\n'; p++; continue;
+		case 'r': out[n++] = '\r'; p++; continue;
+		case 't': out[n++] = '\t'; p++; continue;
+		case 'u':
+			if (hex4(p + 1, &cp) < 0)
+				goto bad;
+			p += 5;
+			if (cp >= 0xD800 && cp < 0xDC00) {
+				if (p[0] != '\\' || p[1] != 'u' || hex4(p + 2, &lo) < 0 || lo < 0xDC00 ||
+				    lo > 0xDFFF)
+					goto bad;
+				cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+				p += 6;
+			}
+			if (cp < 0x80) {
+				out[n++] = (uint8_t)cp;
+			} else if (cp < 0x800) {
+				out[n++] = (uint8_t)(0xC0 | cp >> 6);
+				out[n++] = (uint8_t)(0x80 | (cp & 63));
+			} else if (cp < 0x10000) {
+				out[n++] = (uint8_t)(0xE0 | cp >> 12);
+				out[n++] = (uint8_t)(0x80 | (cp >> 6 & 63));
+				out[n++] = (uint8_t)(0x80 | (cp & 63));
+			} else {
+				out[n++] = (uint8_t)(0xF0 | cp >> 18);
+				out[n++] = (uint8_t)(0x80 | (cp >> 12 & 63));
+				out[n++] = (uint8_t)(0x80 | (cp >> 6 & 63));
+				out[n++] = (uint8_t)(0x80 | (cp & 63));
+			}
+			continue;
+		default:
+			goto bad;
+		}
+	}
+	if (*p != '"')
+		goto bad;
+	out[n] = 0;
+	*len = n;
+	return out;
+bad:
+	free(out);
+	return NULL;
+}

@@ -73,6 +73,11 @@ void run_child(void (*fn)(void *), void *arg);
  * MiB) and checks that it yields exactly want[0..n), then EOF. */
 void read_all_compare(dl_in *in, const uint8_t *want, size_t n);
 
+/* Decodes the JSON string whose opening quote is at p (escapes, \uXXXX with surrogate pairs;
+ * a \u0000 becomes a NUL byte, which is why cJSON is not used for these). Returns the
+ * malloc'd bytes (NUL-terminated too), *len set; NULL on a malformed string. */
+uint8_t *json_string_bytes(const char *p, size_t *len);
+
 /* A TCase named name added to s, with a timeout long enough for the sanitizers; with_dir
  * gives each of its tests a fresh tdir. */
 TCase *tcase(Suite *s, const char *name, int with_dir);

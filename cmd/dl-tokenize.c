@@ -1,0 +1,1284 @@
+/*
+ * dl-tokenize — byte-level BPE: train merges, encode text to ids, decode ids to text, list
+ * and convert vocabularies (our JSON, tiktoken rank files, GPT-2's encoder.json + vocab.bpe).
+ *
+ * Documents: with --lines each input line (without its '\n') is a document; otherwise each
+ * input file is one. Text is read in blocks; a block is cut where no piece can cross (after a
+ * '\n' that an ASCII letter follows: in all three patterns the '\n' ends a piece there and the
+ * letter starts one), so that whole-file documents of any size are counted in bounded memory
+ * and split among threads with the same pieces as in one go.
+ *
+ * Encoding runs in batches of documents: the threads encode the documents of a batch into
+ * one output buffer each, which are written in input order.
+ */
+#include "config.h"
+#include "core/alloc.h"
+#include "core/cli.h"
+#include "core/error.h"
+#include "core/io.h"
+#include "core/progress.h"
+#include "core/threads.h"
+#include "record/crc32c.h"
+#include "record/example.h"
+#include "record/jsonl.h"
+#include "record/tfrecord.h"
+#include "tokenize/count.h"
+#include "tokenize/model.h"
+#include "tokenize/pretok.h"
+#include "tokenize/train.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define BLOCK ((size_t)8 << 20)         /* text read per batch */
+
+static const char usage_main[] =
+	"Usage: dl-tokenize COMMAND [OPTIONS] [FILE...]\n"
+	"Byte-level BPE (as GPT-2 and GPT-4 use it): learn merges from text, encode text to\n"
+	"token ids and decode them back to the exact bytes. With no FILE, or when FILE is -,\n"
+	"read standard input; gzip input is read transparently.\n"
+	"\n"
+	"Commands:\n"
+	"  train      learn a vocabulary from text\n"
+	"  encode     text to token ids\n"
+	"  decode     token ids to text\n"
+	"  vocab      list the tokens with their ids\n"
+	"  info       describe a model\n"
+	"  convert    between our JSON, tiktoken rank files and GPT-2's files\n"
+	"\n"
+	"Common options:\n"
+	"  -o, --output FILE   write FILE instead of standard output (atomically)\n"
+	"      --threads N     worker threads (default: all cores)\n"
+	"  -q, --quiet         no progress or warnings\n"
+	"      --verbose       more detail on standard error\n"
+	"      --log FILE      metrics as JSON lines\n"
+	"  -h, --help          this help ('dl-tokenize COMMAND --help': a command's own)\n"
+	"      --version       version and build information\n"
+	"\n"
+	"Exit status: 0 success, 1 bad data or I/O error, 2 usage error.\n"
+	"Manual: man dl-tokenize.\n";
+
+enum {
+	OPT_VOCAB = 0x100, OPT_PATTERN, OPT_MINFREQ, OPT_SPECIAL, OPT_LINES, OPT_FORMAT,
+	OPT_ALLOWED, OPT_DISALLOWED, OPT_FROM, OPT_TO, OPT_VOCAB_BPE, OPT_MODEL,
+};
+
+static const struct option longopts[] = {
+	{"output", required_argument, 0, 'o'},
+	{"model", required_argument, 0, 'm'},
+	{"vocab-size", required_argument, 0, OPT_VOCAB},
+	{"pattern", required_argument, 0, OPT_PATTERN},
+	{"min-frequency", required_argument, 0, OPT_MINFREQ},
+	{"special", required_argument, 0, OPT_SPECIAL},
+	{"lines", no_argument, 0, OPT_LINES},
+	{"format", required_argument, 0, OPT_FORMAT},
+	{"allowed-special", required_argument, 0, OPT_ALLOWED},
+	{"disallowed-special", required_argument, 0, OPT_DISALLOWED},
+	{"from", required_argument, 0, OPT_FROM},
+	{"to", required_argument, 0, OPT_TO},
+	{"vocab-bpe", required_argument, 0, OPT_VOCAB_BPE},
+	DL_COMMON_LONGOPTS
+};
+
+enum fmt { FMT_TEXT, FMT_JSONL, FMT_RECORDS };
+
+struct args {
+	dl_opts common;
+	const char *output, *model, *from, *to, *vocab_bpe;
+	long long vocab_size;
+	int have_vocab;
+	dl_pretok pattern;
+	int have_pattern;
+	uint64_t min_freq;
+	const char **specials;
+	size_t nspecials, cap_specials;
+	int lines;
+	enum fmt format;
+	const char *allowed, *disallowed;
+	char **files;
+	int nfiles;
+};
+
+struct command {
+	const char *name;
+	void (*run)(struct args *a);
+	const int *opts;
+	const char *usage;
+};
+
+static const struct command *cmd;
+static uint64_t n_docs, n_tokens;
+
+static int takes(const struct command *c, int opt)
+{
+	for (const int *p = c->opts; *p; p++)
+		if (*p == opt)
+			return 1;
+	return 0;
+}
+
+static const char *option_name(int ch)
+{
+	static char buf[48];
+	for (const struct option *o = longopts; o->name; o++)
+		if (o->val == ch) {
+			snprintf(buf, sizeof buf, "--%s", o->name);
+			break;
+		}
+	return buf;
+}
+
+static enum fmt parse_format(const char *s)
+{
+	if (!strcmp(s, "text"))
+		return FMT_TEXT;
+	if (!strcmp(s, "jsonl"))
+		return FMT_JSONL;
+	if (!strcmp(s, "records"))
+		return FMT_RECORDS;
+	dl_usage_error("--format: '%s' is not text, jsonl or records", s);
+}
+
+static void parse_args(const struct command *c, int argc, char **argv, struct args *a)
+{
+	int ch;
+	a->min_freq = 1;
+	a->pattern = DL_PRETOK_GPT2;
+	dl_cli_reset();
+	while ((ch = getopt_long(argc, argv, ":o:m:" DL_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+		if ((ch == 'o' || ch == 'm' || (ch >= OPT_VOCAB && ch < 0x1000)) && !takes(c, ch))
+			dl_usage_error("%s: %s does not apply to this command", c->name,
+				       ch == 'm' ? "--model" : option_name(ch));
+		switch (ch) {
+		case 'o': a->output = optarg; break;
+		case 'm': a->model = optarg; break;
+		case OPT_VOCAB:
+			a->vocab_size = dl_parse_ll(optarg, "--vocab-size", 256, 1 << 30);
+			a->have_vocab = 1;
+			break;
+		case OPT_PATTERN:
+			if (dl_pretok_parse(optarg, &a->pattern) < 0)
+				dl_usage_error("--pattern: '%s' is not gpt2, cl100k, o200k or none",
+					       optarg);
+			a->have_pattern = 1;
+			break;
+		case OPT_MINFREQ:
+			a->min_freq = (uint64_t)dl_parse_ll(optarg, "--min-frequency", 1, INT64_MAX);
+			break;
+		case OPT_SPECIAL:
+			if (!*optarg)
+				dl_usage_error("--special: the token must not be empty");
+			DL_GROW(a->specials, a->cap_specials, a->nspecials + 1);
+			a->specials[a->nspecials++] = optarg;
+			break;
+		case OPT_LINES: a->lines = 1; break;
+		case OPT_FORMAT: a->format = parse_format(optarg); break;
+		case OPT_ALLOWED: a->allowed = optarg; break;
+		case OPT_DISALLOWED: a->disallowed = optarg; break;
+		case OPT_FROM: a->from = optarg; break;
+		case OPT_TO: a->to = optarg; break;
+		case OPT_VOCAB_BPE: a->vocab_bpe = optarg; break;
+		default: dl_cli_common(&a->common, ch, argc, argv, c->usage);
+		}
+	}
+	a->files = argv + optind;
+	a->nfiles = argc - optind;
+}
+
+static dl_bpe *load_model(const struct args *a)
+{
+	dl_err e;
+	if (!a->model)
+		dl_usage_error("%s: give the model with -m MODEL.json", cmd->name);
+	dl_bpe *m = dl_bpe_load_json(a->model, &e);
+	if (!m)
+		dl_die("%s", e.msg);
+	return m;
+}
+
+/* ------------------------------------------------------------------ reading text in blocks */
+
+struct text_source {
+	char **files;
+	int nfiles, next;
+	int lines;
+	int whole;              /* no cuts inside a document (pattern none, not --lines) */
+	dl_in *in;
+	const char *name;
+	uint8_t *buf;
+	size_t len, cap;
+	int file_start;         /* the block starts a new file (a new document) */
+	uint64_t file_off, file_line;   /* where the next block starts in its file */
+	const char *block_name;         /* the file of the block returned last */
+	uint64_t block_off, block_line; /* where it starts: byte offset, line (1-based) */
+	dl_progress progress;
+	uint64_t bytes;
+};
+
+static void text_open(struct text_source *s, struct args *a, dl_pretok pattern)
+{
+	static char *stdin_only[] = { "-" };
+	memset(s, 0, sizeof *s);
+	s->files = a->nfiles ? a->files : stdin_only;
+	s->nfiles = a->nfiles ? a->nfiles : 1;
+	s->lines = a->lines;
+	s->whole = !a->lines && pattern == DL_PRETOK_NONE;
+	s->cap = BLOCK + 1;
+	s->buf = dl_malloc(s->cap);
+	dl_progress_start(&s->progress, "bytes", 0, a->common.quiet);
+}
+
+/* The end of the last complete unit in buf[0..len): after the last '\n' with --lines;
+ * otherwise after the last '\n' followed by an ASCII letter. 0 when there is none. */
+static size_t cut_point(const uint8_t *p, size_t len, int lines)
+{
+	for (size_t i = len; i > 0; i--) {
+		if (p[i - 1] != '\n')
+			continue;
+		if (lines)
+			return i;
+		if (i < len && ((p[i] | 0x20) >= 'a' && (p[i] | 0x20) <= 'z'))
+			return i;
+	}
+	return 0;
+}
+
+/* The next block: *n bytes at *p that end at a cut point or at the end of a file. *first
+ * says whether it starts a file. The block stays valid until the next call. Returns 0 at the
+ * end of all input. */
+static size_t carry;
+
+static int text_next(struct text_source *s, const uint8_t **p, size_t *n, int *first, int *last)
+{
+	dl_err e;
+	/* Drop what the last call returned. */
+	if (carry) {
+		memmove(s->buf, s->buf + (s->len - carry), carry);
+		s->len = carry;
+		carry = 0;
+	} else if (s->in) {
+		s->len = 0;
+	}
+	for (;;) {
+		if (!s->in) {
+			if (s->next == s->nfiles) {
+				dl_progress_finish(&s->progress);
+				return 0;
+			}
+			s->name = strcmp(s->files[s->next], "-") ? s->files[s->next] : "(stdin)";
+			s->in = dl_in_open(s->files[s->next++], 0, &e);
+			if (!s->in)
+				dl_die("%s", e.msg);
+			s->len = 0;
+			s->file_start = 1;
+			s->file_off = 0;
+			s->file_line = 1;
+		}
+		/* Fill the buffer; grow it when a unit is larger than the block. */
+		if (s->len == s->cap - 1) {
+			s->cap = (s->cap - 1) * 2 + 1;
+			s->buf = dl_reallocarray(s->buf, s->cap, 1);
+		}
+		ptrdiff_t r = dl_in_read(s->in, s->buf + s->len, s->cap - 1 - s->len, &e);
+		if (r < 0)
+			dl_die("%s", e.msg);
+		s->len += (size_t)r;
+		s->bytes += (size_t)r;
+		dl_progress_update(&s->progress, s->bytes, NULL);
+		int end = s->len < s->cap - 1;  /* the read came short: end of this file */
+		size_t k = end ? s->len : s->whole ? 0 : cut_point(s->buf, s->len, s->lines);
+		if (end || k) {
+			*p = s->buf;
+			*n = k;
+			*first = s->file_start;
+			*last = end;
+			s->file_start = 0;
+			s->block_name = s->name;
+			s->block_off = s->file_off;
+			s->block_line = s->file_line;
+			s->file_off += k;
+			for (const uint8_t *q = s->buf, *e2 = s->buf + k;
+			     (q = memchr(q, '\n', (size_t)(e2 - q))) != NULL; q++)
+				s->file_line++;
+			carry = s->len - k;
+			if (end) {
+				dl_in_close(s->in);
+				s->in = NULL;
+				carry = 0;
+				if (!k && !*first) {
+					s->len = 0;
+					continue;
+				}
+			}
+			return 1;
+		}
+	}
+}
+
+static void text_close(struct text_source *s)
+{
+	free(s->buf);
+}
+
+/* ------------------------------------------------------------------ train */
+
+/* The earliest occurrence in p[0..n) of any of the specials (the longest of those starting
+ * there); returns its offset (n when none) and sets *which. */
+static size_t find_special(const uint8_t *p, size_t n, const char *const *sp, const size_t *splen,
+			   size_t ns, size_t *which)
+{
+	size_t best = n, best_len = 0;
+	for (size_t i = 0; i < ns; i++) {
+		size_t limit = best < n && best + splen[i] < n ? best + splen[i] : n;
+		const uint8_t *q = memmem(p, limit, sp[i], splen[i]);
+		if (q && ((size_t)(q - p) < best || ((size_t)(q - p) == best && splen[i] > best_len))) {
+			best = (size_t)(q - p);
+			best_len = splen[i];
+			*which = i;
+		}
+	}
+	return best;
+}
+
+struct train_job {
+	const uint8_t *text;
+	size_t *doc_start;      /* document (or segment) boundaries: doc_start[0..ndocs] */
+	size_t ndocs;
+	dl_piece_counter **counters;
+	const char *const *sp;
+	const size_t *splen;
+	size_t ns;
+	int lines;
+};
+
+static void count_docs(void *ctx, size_t begin, size_t end, int tid)
+{
+	struct train_job *j = ctx;
+	dl_piece_counter *c = j->counters[tid];
+	for (size_t d = begin; d < end; d++) {
+		if (j->lines && (d & 1))
+			continue;       /* the '\n' after a line */
+		const uint8_t *p = j->text + j->doc_start[d];
+		size_t n = j->doc_start[d + 1] - j->doc_start[d];
+		while (n) {
+			size_t which = 0, k = find_special(p, n, j->sp, j->splen, j->ns, &which);
+			if (k)
+				dl_piece_counter_add_doc(c, p, k);
+			if (k == n)
+				break;
+			p += k + j->splen[which];
+			n -= k + j->splen[which];
+		}
+	}
+}
+
+/* Boundaries of the documents of a block: lines, or pieces of a whole-file document cut at
+ * safe points into about 64 KiB each (for the threads). */
+static size_t split_block(const uint8_t *p, size_t n, int lines, int whole, size_t **starts,
+			  size_t *cap)
+{
+	size_t k = 0, i = 0;
+	DL_GROW(*starts, *cap, 1);
+	(*starts)[k++] = 0;
+	while (i < n) {
+		size_t next;
+		if (lines) {
+			const uint8_t *nl = memchr(p + i, '\n', n - i);
+			next = nl ? (size_t)(nl - p) + 1 : n;
+			/* The document is the line without its '\n'. */
+			DL_GROW(*starts, *cap, k + 2);
+			(*starts)[k++] = nl ? next - 1 : next;
+			(*starts)[k++] = next;
+		} else {
+			size_t want = !whole && i + 65536 < n ? i + 65536 : n;
+			next = want;
+			while (next < n && !(p[next - 1] == '\n' && ((p[next] | 0x20) >= 'a' &&
+								    (p[next] | 0x20) <= 'z')))
+				next++;
+			DL_GROW(*starts, *cap, k + 1);
+			(*starts)[k++] = next;
+		}
+		i = next;
+	}
+	return k - 1;
+}
+
+/* With --lines the boundaries come in pairs: segment 2i is line i without its '\n', segment
+ * 2i + 1 the '\n' (or nothing, for a last line without one), which the users skip. */
+
+/* Two merges can make the same bytes ("a"+"bc" after "ab"+"c"); a rank table holds each
+ * token once, so later repeats are dropped and the tokens after them move up. Returns the new
+ * count. */
+static const uint8_t *const *cmp_tok;
+static const uint32_t *cmp_len;
+
+static int cmp_bytes(const void *x, const void *y)
+{
+	size_t i = *(const size_t *)x, j = *(const size_t *)y;
+	if (cmp_len[i] != cmp_len[j])
+		return cmp_len[i] < cmp_len[j] ? -1 : 1;
+	int c = memcmp(cmp_tok[i], cmp_tok[j], cmp_len[i]);
+	return c ? c : (i < j ? -1 : i > j);
+}
+
+static size_t drop_repeats(uint8_t **tok, uint32_t *len, size_t n, int verbose)
+{
+	size_t *ix = dl_calloc(n, sizeof *ix), k = 0, dropped = 0;
+	uint8_t *gone = dl_calloc(n, 1);
+	for (size_t i = 0; i < n; i++)
+		ix[i] = i;
+	cmp_tok = (const uint8_t *const *)tok;
+	cmp_len = len;
+	qsort(ix, n, sizeof *ix, cmp_bytes);
+	for (size_t i = 1; i < n; i++)
+		if (len[ix[i]] == len[ix[i - 1]] && !memcmp(tok[ix[i]], tok[ix[i - 1]], len[ix[i]]))
+			gone[ix[i]] = 1;    /* the later of two equal tokens */
+	for (size_t i = 0; i < n; i++) {
+		if (gone[i]) {
+			free(tok[i]);
+			dropped++;
+			continue;
+		}
+		tok[k] = tok[i];
+		len[k++] = len[i];
+	}
+	if (verbose && dropped)
+		fprintf(stderr, "%s: %zu merges repeat an earlier token's bytes and add no token\n",
+			dl_progname(), dropped);
+	free(ix);
+	free(gone);
+	return k;
+}
+
+static void progress_merges(void *ctx, size_t done)
+{
+	dl_progress_update(ctx, done, NULL);
+}
+
+static void cmd_train(struct args *a)
+{
+	if (!a->have_vocab)
+		dl_usage_error("train: give the vocabulary size with --vocab-size N");
+	if (!a->output)
+		dl_usage_error("train: give the model file with -o MODEL.json");
+	if ((size_t)a->vocab_size < 256 + a->nspecials)
+		dl_usage_error("train: --vocab-size %lld is less than the 256 byte tokens and "
+			       "%zu special tokens", a->vocab_size, a->nspecials);
+	int threads = a->common.threads;
+	dl_pool *pool = dl_pool_new(threads);
+	dl_piece_counter **counters = dl_calloc((size_t)threads, sizeof *counters);
+	for (int i = 0; i < threads; i++)
+		counters[i] = dl_piece_counter_new(a->pattern);
+	size_t *splen = dl_calloc(a->nspecials + 1, sizeof *splen);
+	for (size_t i = 0; i < a->nspecials; i++)
+		splen[i] = strlen(a->specials[i]);
+	struct text_source s;
+	text_open(&s, a, a->pattern);
+	const uint8_t *p;
+	size_t n, *starts = NULL, cap = 0;
+	int first, last;
+	while (text_next(&s, &p, &n, &first, &last)) {
+		struct train_job j = { p, NULL, 0, counters, a->specials, splen, a->nspecials,
+				       a->lines };
+		j.ndocs = split_block(p, n, a->lines, s.whole, &starts, &cap);
+		j.doc_start = starts;
+		if (a->lines)
+			n_docs += j.ndocs / 2;
+		dl_pool_for(pool, j.ndocs, 1, count_docs, &j);
+	}
+	if (!a->lines)
+		n_docs = (uint64_t)s.nfiles;
+	text_close(&s);
+	for (int i = 1; i < threads; i++)
+		dl_piece_counter_merge(counters[0], counters[i]);
+	size_t nwords;
+	dl_bpe_word *words = dl_piece_counter_words(counters[0], &nwords);
+	if (a->common.verbose)
+		fprintf(stderr, "%s: %" PRIu64 " bytes, %zu distinct pieces, %" PRIu64 " pieces\n",
+			dl_progname(), s.bytes, nwords, dl_piece_counter_total(counters[0]));
+	size_t max_merges = (size_t)a->vocab_size - 256 - a->nspecials;
+	uint32_t (*merges)[2] = dl_calloc(max_merges ? max_merges : 1, sizeof *merges);
+	dl_progress prog;
+	dl_progress_start(&prog, "merges", max_merges, a->common.quiet);
+	size_t k = dl_bpe_train(words, nwords, max_merges, a->min_freq, threads, merges,
+				progress_merges, &prog);
+	dl_progress_finish(&prog);
+	/* Tokens: the 256 bytes, then one per merge. */
+	size_t ntok = 256 + k;
+	uint8_t **tok = dl_calloc(ntok, sizeof *tok);
+	uint32_t *len = dl_calloc(ntok, sizeof *len);
+	for (size_t i = 0; i < 256; i++) {
+		tok[i] = dl_malloc(1);
+		tok[i][0] = (uint8_t)i;
+		len[i] = 1;
+	}
+	for (size_t i = 0; i < k; i++) {
+		uint32_t l = merges[i][0], r = merges[i][1];
+		len[256 + i] = len[l] + len[r];
+		tok[256 + i] = dl_malloc(len[256 + i]);
+		memcpy(tok[256 + i], tok[l], len[l]);
+		memcpy(tok[256 + i] + len[l], tok[r], len[r]);
+	}
+	ntok = drop_repeats(tok, len, ntok, a->common.verbose);
+	uint32_t *sid = dl_calloc(a->nspecials + 1, sizeof *sid);
+	for (size_t i = 0; i < a->nspecials; i++)
+		sid[i] = (uint32_t)(ntok + i);
+	dl_err e;
+	dl_bpe *m = dl_bpe_new(a->pattern, (const uint8_t *const *)tok, len, ntok, a->specials, sid,
+			       a->nspecials, &e);
+	if (!m)
+		dl_die("%s", e.msg);
+	/* Merges that make the same bytes twice collapse in a rank table: say so. */
+	dl_out *out = dl_out_open(a->output, DL_COMPRESS_NONE);
+	dl_bpe_save_json(m, out);
+	dl_out_close(out);
+	if (!a->common.quiet && k < max_merges)
+		fprintf(stderr, "%s: %zu merges learned (no pair occurs %" PRIu64
+			" times or more after that); vocabulary %zu\n", dl_progname(), k,
+			a->min_freq, ntok + a->nspecials);
+	n_tokens = ntok + a->nspecials;
+	dl_bpe_free(m);
+	for (size_t i = 0; i < ntok; i++)
+		free(tok[i]);
+	free(tok);
+	free(len);
+	free(sid);
+	free(merges);
+	free(words);
+	free(starts);
+	free(splen);
+	for (int i = 0; i < threads; i++)
+		dl_piece_counter_free(counters[i]);
+	free(counters);
+	dl_pool_free(pool);
+}
+
+/* ------------------------------------------------------------------ encode */
+
+/* Parses all|none|comma-separated list against the model's specials into use[] (set to v for
+ * the ones named). */
+static void parse_special_set(const dl_bpe *m, const char *arg, const char *opt,
+			      enum dl_special_use *use, enum dl_special_use v)
+{
+	size_t ns = dl_bpe_nspecial(m);
+	uint32_t id;
+	if (!strcmp(arg, "none"))
+		return;
+	if (!strcmp(arg, "all")) {
+		for (size_t i = 0; i < ns; i++)
+			use[i] = v;
+		return;
+	}
+	const char *p = arg;
+	while (*p) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		size_t i;
+		for (i = 0; i < ns; i++) {
+			const char *name = dl_bpe_special_name(m, i, &id);
+			if (strlen(name) == len && !memcmp(name, p, len))
+				break;
+		}
+		if (i == ns)
+			dl_usage_error("%s: '%.*s' is not a special token of the model", opt, (int)len,
+				       p);
+		use[i] = v;
+		p += len + (comma != NULL);
+	}
+}
+
+struct encode_job {
+	const dl_bpe *m;
+	dl_bpe_encoder **enc;
+	const uint8_t *text;
+	size_t *seg;            /* segment boundaries */
+	size_t nseg, chunk;
+	int lines;
+	enum fmt format;
+	/* specials */
+	size_t ns;
+	const char **sp;
+	size_t *splen;
+	uint32_t *spid;
+	enum dl_special_use *use;
+	/* results */
+	dl_buf *out;            /* per chunk: formatted documents (--lines) */
+	uint32_t **ids;         /* per segment (whole-file documents) */
+	size_t *nids, *capids;
+	size_t *bad_seg, *bad_off, *bad_sp;     /* per chunk: first disallowed special */
+	size_t *ntok;                           /* per chunk: ids written (--lines) */
+	dl_example *ex;         /* per thread */
+	dl_buf *scratch;        /* per thread */
+};
+
+/* Writes v in decimal at q (room for 10 digits); returns the end. */
+static inline uint8_t *put_u32(uint8_t *q, uint32_t v)
+{
+	uint8_t tmp[10];
+	int k = 0;
+	do
+		tmp[k++] = (uint8_t)('0' + v % 10);
+	while ((v /= 10) != 0);
+	while (k)
+		*q++ = tmp[--k];
+	return q;
+}
+
+/* Appends the ids to b, separated by sep, between head and tail. */
+static void put_ids(dl_buf *b, const uint32_t *ids, size_t n, char sep, const char *head,
+		    const char *tail)
+{
+	size_t hl = strlen(head), tl = strlen(tail);
+	dl_buf_reserve(b, hl + tl + n * 11);
+	uint8_t *q = b->data + b->len;
+	memcpy(q, head, hl);
+	q += hl;
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			*q++ = (uint8_t)sep;
+		q = put_u32(q, ids[i]);
+	}
+	memcpy(q, tail, tl);
+	b->len = (size_t)(q + tl - b->data);
+}
+
+static void put_le(uint8_t *p, uint64_t v, int n)
+{
+	for (int i = 0; i < n; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* Appends one document's ids to b in the output format. */
+static void format_doc(enum fmt f, const uint32_t *ids, size_t n, dl_buf *b, dl_example *ex,
+		       dl_buf *scratch)
+{
+	if (f == FMT_TEXT) {
+		put_ids(b, ids, n, ' ', "", "\n");
+	} else if (f == FMT_JSONL) {
+		put_ids(b, ids, n, ',', "{\"ids\":[", "]}\n");
+	} else {
+		dl_example_clear(ex);
+		dl_example_add(ex, "ids", 3, DL_FEATURE_INT64);
+		for (size_t i = 0; i < n; i++)
+			dl_example_add_int64(ex, ids[i]);
+		scratch->len = 0;
+		dl_example_encode(ex, scratch);
+		uint8_t h[12], f4[4];
+		put_le(h, scratch->len, 8);
+		put_le(h + 8, dl_crc32c_mask(dl_crc32c(0, h, 8)), 4);
+		put_le(f4, dl_crc32c_mask(dl_crc32c(0, scratch->data, scratch->len)), 4);
+		dl_buf_append(b, h, 12);
+		dl_buf_append(b, scratch->data, scratch->len);
+		dl_buf_append(b, f4, 4);
+	}
+}
+
+static void encode_chunk(void *ctx, size_t begin, size_t end, int tid)
+{
+	struct encode_job *j = ctx;
+	size_t slot = begin / j->chunk;
+	uint32_t *ids = NULL;
+	size_t nids = 0, cap = 0;
+	j->bad_seg[slot] = SIZE_MAX;
+	for (size_t d = begin; d < end; d++) {
+		if (j->lines && (d & 1))
+			continue;
+		const uint8_t *p = j->text + j->seg[d];
+		size_t n = j->seg[d + 1] - j->seg[d], bad = 0, k;
+		uint32_t **dst = j->lines ? &ids : &j->ids[d];
+		size_t *dn = j->lines ? &nids : &j->nids[d], *dc = j->lines ? &cap : &j->capids[d];
+		*dn = 0;
+		k = dl_bpe_encode(j->enc[tid], p, n, j->use, dst, dn, dc, &bad);
+		if (k < n) {
+			j->bad_seg[slot] = d;
+			j->bad_off[slot] = k;
+			j->bad_sp[slot] = bad;
+			break;
+		}
+		if (j->lines) {
+			format_doc(j->format, ids, nids, &j->out[slot], &j->ex[tid], &j->scratch[tid]);
+			j->ntok[slot] += nids;
+		}
+	}
+	free(ids);
+}
+
+static dl_out *ids_out(const struct args *a)
+{
+	if (a->format == FMT_RECORDS && (!a->output || !strcmp(a->output, "-")) &&
+	    isatty(STDOUT_FILENO))
+		dl_usage_error("records are not written to a terminal; use -o FILE, a pipe, or "
+			       "--format text");
+	return dl_out_open(a->output, DL_COMPRESS_NONE);
+}
+
+static void cmd_encode(struct args *a)
+{
+	dl_bpe *m = load_model(a);
+	int threads = a->common.threads;
+	struct encode_job j;
+	memset(&j, 0, sizeof j);
+	j.m = m;
+	j.lines = a->lines;
+	j.format = a->format;
+	j.ns = dl_bpe_nspecial(m);
+	j.sp = dl_calloc(j.ns + 1, sizeof *j.sp);
+	j.splen = dl_calloc(j.ns + 1, sizeof *j.splen);
+	j.spid = dl_calloc(j.ns + 1, sizeof *j.spid);
+	j.use = dl_calloc(j.ns + 1, sizeof *j.use);
+	for (size_t i = 0; i < j.ns; i++) {
+		j.sp[i] = dl_bpe_special_name(m, i, &j.spid[i]);
+		j.splen[i] = strlen(j.sp[i]);
+	}
+	/* tiktoken's defaults: nothing allowed, everything else disallowed. */
+	parse_special_set(m, a->disallowed ? a->disallowed : "all", "--disallowed-special", j.use,
+			  DL_SPECIAL_DISALLOWED);
+	parse_special_set(m, a->allowed ? a->allowed : "none", "--allowed-special", j.use,
+			  DL_SPECIAL_ALLOWED);
+	j.enc = dl_calloc((size_t)threads, sizeof *j.enc);
+	j.ex = dl_calloc((size_t)threads, sizeof *j.ex);
+	j.scratch = dl_calloc((size_t)threads, sizeof *j.scratch);
+	for (int i = 0; i < threads; i++) {
+		j.enc[i] = dl_bpe_encoder_new(m);
+		dl_example_init(&j.ex[i]);
+	}
+	dl_pool *pool = dl_pool_new(threads);
+	dl_out *out = ids_out(a);
+	struct text_source s;
+	text_open(&s, a, dl_bpe_pattern(m));
+	const uint8_t *p;
+	size_t n, *seg = NULL, segcap = 0, slots_cap = 0, ids_cap = 0;
+	uint32_t *doc = NULL;   /* whole-file document being assembled */
+	size_t ndoc = 0, doccap = 0;
+	dl_buf line = {0};
+	int first, last;
+	while (text_next(&s, &p, &n, &first, &last)) {
+		j.text = p;
+		j.nseg = split_block(p, n, a->lines, s.whole, &seg, &segcap);
+		j.seg = seg;
+		j.chunk = j.nseg / ((size_t)threads * 8) + 1;
+		if (a->lines)
+			j.chunk += j.chunk & 1;         /* keep a line with its '\n' */
+		size_t nslots = (j.nseg + j.chunk - 1) / j.chunk + 1;
+		if (nslots > slots_cap) {
+			j.out = dl_reallocarray(j.out, nslots, sizeof *j.out);
+			memset(j.out + slots_cap, 0, (nslots - slots_cap) * sizeof *j.out);
+			j.bad_seg = dl_reallocarray(j.bad_seg, nslots, sizeof *j.bad_seg);
+			j.bad_off = dl_reallocarray(j.bad_off, nslots, sizeof *j.bad_off);
+			j.bad_sp = dl_reallocarray(j.bad_sp, nslots, sizeof *j.bad_sp);
+			j.ntok = dl_reallocarray(j.ntok, nslots, sizeof *j.ntok);
+			slots_cap = nslots;
+		}
+		if (!a->lines && j.nseg > ids_cap) {
+			j.ids = dl_reallocarray(j.ids, j.nseg, sizeof *j.ids);
+			j.nids = dl_reallocarray(j.nids, j.nseg, sizeof *j.nids);
+			j.capids = dl_reallocarray(j.capids, j.nseg, sizeof *j.capids);
+			memset(j.ids + ids_cap, 0, (j.nseg - ids_cap) * sizeof *j.ids);
+			memset(j.capids + ids_cap, 0, (j.nseg - ids_cap) * sizeof *j.capids);
+			ids_cap = j.nseg;
+		}
+		for (size_t i = 0; i < nslots; i++) {
+			j.out[i].len = 0;
+			j.bad_seg[i] = SIZE_MAX;
+			j.ntok[i] = 0;
+		}
+		dl_pool_for(pool, j.nseg, j.chunk, encode_chunk, &j);
+		for (size_t i = 0; i < nslots; i++) {
+			if (j.bad_seg[i] != SIZE_MAX) {
+				size_t d = j.bad_seg[i];
+				uint64_t off = s.block_off + j.seg[d] + j.bad_off[i];
+				if (a->lines) {
+					/* Lines before it in this block, plus the block's first line. */
+					uint64_t ln = s.block_line;
+					for (size_t k = 0; k < d; k += 2)
+						ln++;
+					dl_die("%s: line %" PRIu64 ": the text holds the special token %s "
+					       "(--allowed-special to encode it as one token, "
+					       "--disallowed-special none to encode it as text)",
+					       s.block_name, ln, j.sp[j.bad_sp[i]]);
+				}
+				dl_die("%s: byte offset %" PRIu64 ": the text holds the special token %s "
+				       "(--allowed-special to encode it as one token, "
+				       "--disallowed-special none to encode it as text)",
+				       s.block_name, off, j.sp[j.bad_sp[i]]);
+			}
+			if (a->lines) {
+				dl_out_write(out, j.out[i].data, j.out[i].len);
+				n_tokens += j.ntok[i];
+			}
+		}
+		if (a->lines) {
+			n_docs += j.nseg / 2;
+			continue;
+		}
+		for (size_t d = 0; d < j.nseg; d++) {
+			DL_GROW(doc, doccap, ndoc + j.nids[d]);
+			memcpy(doc + ndoc, j.ids[d], j.nids[d] * sizeof *doc);
+			ndoc += j.nids[d];
+		}
+		if (last) {
+			line.len = 0;
+			format_doc(a->format, doc, ndoc, &line, &j.ex[0], &j.scratch[0]);
+			dl_out_write(out, line.data, line.len);
+			n_tokens += ndoc;
+			ndoc = 0;
+			n_docs++;
+		}
+	}
+	text_close(&s);
+	dl_out_close(out);
+	for (size_t i = 0; i < slots_cap; i++)
+		dl_buf_free(&j.out[i]);
+	for (size_t i = 0; i < ids_cap; i++)
+		free(j.ids[i]);
+	for (int i = 0; i < threads; i++) {
+		dl_bpe_encoder_free(j.enc[i]);
+		dl_example_free(&j.ex[i]);
+		dl_buf_free(&j.scratch[i]);
+	}
+	free(j.out);
+	free(j.bad_seg);
+	free(j.bad_off);
+	free(j.bad_sp);
+	free(j.ntok);
+	free(j.ids);
+	free(j.nids);
+	free(j.capids);
+	free(j.enc);
+	free(j.ex);
+	free(j.scratch);
+	free(j.sp);
+	free(j.splen);
+	free(j.spid);
+	free(j.use);
+	free(seg);
+	free(doc);
+	dl_buf_free(&line);
+	dl_pool_free(pool);
+	dl_bpe_free(m);
+}
+
+/* ------------------------------------------------------------------ decode */
+
+static void emit_id(const dl_bpe *m, int64_t id, dl_buf *b, const char *where)
+{
+	size_t len;
+	const uint8_t *t = id >= 0 && id < (int64_t)dl_bpe_id_limit(m)
+				   ? dl_bpe_token(m, (uint32_t)id, &len) : NULL;
+	if (!t)
+		dl_die("%s: id %lld is not in the model (ids run from 0 to %u)", where, (long long)id,
+		       dl_bpe_id_limit(m) - 1);
+	dl_buf_append(b, t, len);
+	n_tokens++;
+}
+
+static void decode_text_line(const dl_bpe *m, char *line, size_t n, dl_buf *b, const char *where)
+{
+	size_t i = 0;
+	while (i < n) {
+		while (i < n && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r'))
+			i++;
+		if (i == n)
+			break;
+		size_t start = i;
+		int64_t v = 0;
+		while (i < n && line[i] >= '0' && line[i] <= '9' && v < ((int64_t)1 << 40))
+			v = v * 10 + (line[i++] - '0');
+		if (i == start || (i < n && line[i] != ' ' && line[i] != '\t' && line[i] != '\r')) {
+			size_t end = start;
+			while (end < n && line[end] != ' ' && line[end] != '\t')
+				end++;
+			dl_die("%s: '%.*s' is not a token id", where,
+			       (int)(end - start > 40 ? 40 : end - start), line + start);
+		}
+		emit_id(m, v, b, where);
+	}
+}
+
+#include <cjson/cJSON.h>
+
+static void decode_json_line(const dl_bpe *m, const char *line, size_t n, dl_buf *b,
+			     const char *where)
+{
+	cJSON *j = cJSON_ParseWithLength(line, n);
+	const cJSON *arr = j && cJSON_IsObject(j) ? cJSON_GetObjectItemCaseSensitive(j, "ids") : j;
+	if (!arr || !cJSON_IsArray(arr))
+		dl_die("%s: expected {\"ids\": [...]} or a JSON array of ids", where);
+	const cJSON *v;
+	cJSON_ArrayForEach(v, arr) {
+		if (!cJSON_IsNumber(v) || v->valuedouble != (double)(int64_t)v->valuedouble)
+			dl_die("%s: ids must be integers", where);
+		emit_id(m, (int64_t)v->valuedouble, b, where);
+	}
+	cJSON_Delete(j);
+}
+
+static void cmd_decode(struct args *a)
+{
+	dl_bpe *m = load_model(a);
+	dl_out *out = dl_out_open(a->output, DL_COMPRESS_NONE);
+	static char *stdin_only[] = { "-" };
+	char **files = a->nfiles ? a->files : stdin_only;
+	int nfiles = a->nfiles ? a->nfiles : 1;
+	dl_buf b = {0};
+	char where[4200];
+	dl_err e;
+	for (int f = 0; f < nfiles; f++) {
+		if (a->format == FMT_RECORDS) {
+			dl_tfrecord_reader *r = dl_tfrecord_open(files[f], 0, &e);
+			dl_example ex;
+			const uint8_t *p;
+			size_t n;
+			int rc;
+			if (!r)
+				dl_die("%s", e.msg);
+			dl_example_init(&ex);
+			while ((rc = dl_tfrecord_next(r, &p, &n, &e)) > 0) {
+				snprintf(where, sizeof where, "%s: record %" PRIu64,
+					 dl_tfrecord_name(r), dl_tfrecord_index(r));
+				if (dl_example_decode(&ex, p, n, &e) < 0)
+					dl_die("%s: %s", where, e.msg);
+				const dl_feature *ft = dl_example_find(&ex, "ids", 3);
+				if (!ft || ft->kind != DL_FEATURE_INT64)
+					dl_die("%s: no int64 feature \"ids\"", where);
+				const int64_t *v = dl_feature_ints(&ex, ft);
+				b.len = 0;
+				for (size_t i = 0; i < ft->count; i++)
+					emit_id(m, v[i], &b, where);
+				if (a->lines)
+					dl_buf_append(&b, "\n", 1);
+				dl_out_write(out, b.data, b.len);
+				n_docs++;
+			}
+			if (rc < 0)
+				dl_die("%s", e.msg);
+			dl_example_free(&ex);
+			dl_tfrecord_close(r);
+			continue;
+		}
+		dl_in *in = dl_in_open(files[f], 0, &e);
+		if (!in)
+			dl_die("%s", e.msg);
+		char *line;
+		ptrdiff_t n;
+		while ((n = dl_in_getline(in, &line, &e)) >= 0 && line) {
+			snprintf(where, sizeof where, "%s: line %" PRIu64, dl_in_name(in),
+				 dl_in_lineno(in));
+			b.len = 0;
+			if (a->format == FMT_TEXT)
+				decode_text_line(m, line, (size_t)n, &b, where);
+			else if (n > 0)
+				decode_json_line(m, line, (size_t)n, &b, where);
+			if (a->lines)
+				dl_buf_append(&b, "\n", 1);
+			dl_out_write(out, b.data, b.len);
+			n_docs++;
+		}
+		if (n < 0)
+			dl_die("%s", e.msg);
+		dl_in_close(in);
+	}
+	dl_out_close(out);
+	dl_buf_free(&b);
+	dl_bpe_free(m);
+}
+
+/* ------------------------------------------------------------------ vocab, info */
+
+/* Token bytes as printable text: ASCII graphic characters and space as they are, '\' as
+ * "\\", anything else as \xNN. */
+static void printable(dl_buf *b, const uint8_t *p, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	for (size_t i = 0; i < n; i++) {
+		uint8_t c = p[i];
+		if (c == '\\') {
+			dl_buf_append(b, "\\\\", 2);
+		} else if (c >= 0x20 && c < 0x7f) {
+			dl_buf_append(b, &c, 1);
+		} else {
+			char x[4] = { '\\', 'x', hex[c >> 4], hex[c & 15] };
+			dl_buf_append(b, x, 4);
+		}
+	}
+}
+
+static void cmd_vocab(struct args *a)
+{
+	dl_bpe *m = load_model(a);
+	dl_out *out = dl_out_open(a->output, DL_COMPRESS_NONE);
+	dl_buf b = {0};
+	for (uint32_t id = 0; id < dl_bpe_ntokens(m); id++) {
+		size_t len;
+		const uint8_t *t = dl_bpe_token(m, id, &len);
+		if (!t)
+			continue;
+		b.len = 0;
+		put_ids(&b, &id, 1, ' ', "", "\t");
+		printable(&b, t, len);
+		dl_buf_append(&b, "\n", 1);
+		dl_out_write(out, b.data, b.len);
+	}
+	for (size_t i = 0; i < dl_bpe_nspecial(m); i++) {
+		uint32_t id;
+		const char *name = dl_bpe_special_name(m, i, &id);
+		b.len = 0;
+		put_ids(&b, &id, 1, ' ', "", "\t");
+		printable(&b, (const uint8_t *)name, strlen(name));
+		dl_buf_append(&b, "\tspecial\n", 9);
+		dl_out_write(out, b.data, b.len);
+	}
+	dl_out_close(out);
+	dl_buf_free(&b);
+	dl_bpe_free(m);
+}
+
+static void cmd_info(struct args *a)
+{
+	dl_bpe *m = load_model(a);
+	dl_out *out = dl_out_open(a->output, DL_COMPRESS_NONE);
+	size_t longest = 0, present = 0;
+	for (uint32_t id = 0; id < dl_bpe_ntokens(m); id++) {
+		size_t len;
+		if (dl_bpe_token(m, id, &len)) {
+			present++;
+			if (len > longest)
+				longest = len;
+		}
+	}
+	dl_out_printf(out, "model\t%s\npattern\t%s\ntokens\t%zu\nspecial tokens\t%zu\n"
+		      "ids\t0 to %u\nlongest token\t%zu bytes\n", a->model,
+		      dl_pretok_name(dl_bpe_pattern(m)), present, dl_bpe_nspecial(m),
+		      dl_bpe_id_limit(m) - 1, longest);
+	for (size_t i = 0; i < dl_bpe_nspecial(m); i++) {
+		uint32_t id;
+		const char *name = dl_bpe_special_name(m, i, &id);
+		dl_out_printf(out, "special\t%u\t%s\n", id, name);
+	}
+	dl_out_close(out);
+	dl_bpe_free(m);
+}
+
+/* ------------------------------------------------------------------ convert */
+
+/* The special tokens tiktoken defines for its encodings, added on conversion from a rank
+ * file with that pattern unless --special is given. */
+static const struct { dl_pretok pat; const char *name; uint32_t id; } std_specials[] = {
+	{ DL_PRETOK_GPT2, "<|endoftext|>", 50256 },
+	{ DL_PRETOK_CL100K, "<|endoftext|>", 100257 },
+	{ DL_PRETOK_CL100K, "<|fim_prefix|>", 100258 },
+	{ DL_PRETOK_CL100K, "<|fim_middle|>", 100259 },
+	{ DL_PRETOK_CL100K, "<|fim_suffix|>", 100260 },
+	{ DL_PRETOK_CL100K, "<|endofprompt|>", 100276 },
+	{ DL_PRETOK_O200K, "<|endoftext|>", 199999 },
+	{ DL_PRETOK_O200K, "<|endofprompt|>", 200018 },
+};
+
+/* Rebuilds m with other specials. */
+static dl_bpe *with_specials(dl_bpe *m, const char **names, const uint32_t *ids, size_t n)
+{
+	size_t nt = dl_bpe_ntokens(m);
+	const uint8_t **tok = dl_calloc(nt ? nt : 1, sizeof *tok);
+	uint32_t *len = dl_calloc(nt ? nt : 1, sizeof *len);
+	for (size_t i = 0; i < nt; i++) {
+		size_t l;
+		tok[i] = dl_bpe_token(m, (uint32_t)i, &l);
+		len[i] = (uint32_t)l;
+	}
+	dl_err e;
+	dl_bpe *r = dl_bpe_new(dl_bpe_pattern(m), tok, len, nt, names, ids, n, &e);
+	if (!r)
+		dl_die("%s", e.msg);
+	free(tok);
+	free(len);
+	dl_bpe_free(m);
+	return r;
+}
+
+static void cmd_convert(struct args *a)
+{
+	const char *from = a->from ? a->from : "json", *to = a->to ? a->to : "json";
+	dl_bpe *m = NULL;
+	dl_err e;
+	if (strcmp(to, "json") && strcmp(to, "tiktoken") && strcmp(to, "gpt2"))
+		dl_usage_error("--to: '%s' is not json, tiktoken or gpt2", to);
+	if (!a->output)
+		dl_usage_error("convert: give the output with -o FILE");
+	if (!strcmp(to, "gpt2") && !a->vocab_bpe)
+		dl_usage_error("convert: --to gpt2 writes encoder.json (-o) and vocab.bpe "
+			       "(--vocab-bpe FILE)");
+	if (strcmp(to, "gpt2") && a->vocab_bpe)
+		dl_usage_error("convert: --vocab-bpe goes with --to gpt2");
+	if (!strcmp(from, "gpt2")) {
+		if (a->nfiles != 2)
+			dl_usage_error("convert --from gpt2: give encoder.json and vocab.bpe");
+		m = dl_bpe_load_gpt2(a->files[0], a->files[1], &e);
+	} else if (!strcmp(from, "tiktoken")) {
+		if (a->nfiles != 1)
+			dl_usage_error("convert --from tiktoken: give one rank file");
+		if (!a->have_pattern)
+			dl_usage_error("convert --from tiktoken: give its --pattern (a rank file does "
+				       "not say)");
+		m = dl_bpe_load_tiktoken(a->files[0], a->pattern, &e);
+	} else if (!strcmp(from, "json")) {
+		if (a->nfiles != 1)
+			dl_usage_error("convert --from json: give one model file");
+		m = dl_bpe_load_json(a->files[0], &e);
+	} else {
+		dl_usage_error("--from: '%s' is not json, tiktoken or gpt2", from);
+	}
+	if (!m)
+		dl_die("%s", e.msg);
+	if (a->have_pattern && strcmp(from, "tiktoken")) {
+		/* A pattern given for another source replaces the model's. */
+		dl_usage_error("convert: --pattern goes with --from tiktoken");
+	}
+	/* Specials: NAME=ID from --special; else tiktoken's own for the pattern. */
+	const char *names[64];
+	uint32_t ids[64];
+	size_t ns = 0;
+	for (size_t i = 0; i < a->nspecials; i++) {
+		const char *eq = strrchr(a->specials[i], '=');
+		if (!eq || eq == a->specials[i] || ns == 64)
+			dl_usage_error("--special: '%s' is not NAME=ID", a->specials[i]);
+		char *name = dl_malloc((size_t)(eq - a->specials[i]) + 1);
+		memcpy(name, a->specials[i], (size_t)(eq - a->specials[i]));
+		name[eq - a->specials[i]] = 0;
+		names[ns] = name;
+		ids[ns++] = (uint32_t)dl_parse_ll(eq + 1, "--special", 0, 1 << 30);
+	}
+	if (!ns && !strcmp(from, "tiktoken"))
+		for (size_t i = 0; i < sizeof std_specials / sizeof *std_specials; i++)
+			if (std_specials[i].pat == a->pattern &&
+			    std_specials[i].id >= dl_bpe_ntokens(m)) {
+				names[ns] = dl_strdup(std_specials[i].name);
+				ids[ns++] = std_specials[i].id;
+			}
+	if (ns)
+		m = with_specials(m, names, ids, ns);
+	for (size_t i = 0; i < ns; i++)
+		free((char *)names[i]);
+	dl_out *out = dl_out_open(a->output, DL_COMPRESS_NONE);
+	if (!strcmp(to, "json")) {
+		dl_bpe_save_json(m, out);
+	} else if (!strcmp(to, "tiktoken")) {
+		dl_bpe_save_tiktoken(m, out);
+	} else {
+		dl_out *vb = dl_out_open(a->vocab_bpe, DL_COMPRESS_NONE);
+		dl_bpe_save_gpt2(m, out, vb);
+		dl_out_close(vb);
+	}
+	dl_out_close(out);
+	n_tokens = dl_bpe_ntokens(m);
+	dl_bpe_free(m);
+}
+
+/* ------------------------------------------------------------------ main */
+
+#define COMMON_HELP \
+	"Common options (--threads, --quiet, --verbose, --log, --version): dl-tokenize --help\n"
+
+static const int o_train[] = { 'o', OPT_VOCAB, OPT_PATTERN, OPT_MINFREQ, OPT_SPECIAL, OPT_LINES,
+			       0 };
+static const int o_encode[] = { 'o', 'm', OPT_LINES, OPT_FORMAT, OPT_ALLOWED, OPT_DISALLOWED, 0 };
+static const int o_decode[] = { 'o', 'm', OPT_LINES, OPT_FORMAT, 0 };
+static const int o_vocab[] = { 'o', 'm', 0 };
+static const int o_convert[] = { 'o', OPT_FROM, OPT_TO, OPT_PATTERN, OPT_SPECIAL, OPT_VOCAB_BPE,
+				 0 };
+
+static const struct command commands[] = {
+	{ "train", cmd_train, o_train,
+	  "Usage: dl-tokenize train --vocab-size N -o MODEL.json [OPTIONS] [FILE...]\n"
+	  "Learn byte-level BPE merges from text. Tokens 0-255 are the bytes, then one token\n"
+	  "per merge, then the special tokens. At each step the most frequent adjacent pair is\n"
+	  "merged; ties go to the pair with the smallest left id, then the smallest right id.\n"
+	  "  -o, --output FILE       the model (JSON)\n"
+	  "      --vocab-size N      tokens in all: 256 bytes + merges + special tokens\n"
+	  "      --pattern P         pre-tokenization: gpt2 (default), cl100k, o200k, none\n"
+	  "      --min-frequency N   stop when no pair occurs N times (default 1)\n"
+	  "      --special TOKEN     a special token (repeatable); its text is left out of training\n"
+	  "      --lines             each line is a document (default: each file)\n"
+	  COMMON_HELP },
+	{ "encode", cmd_encode, o_encode,
+	  "Usage: dl-tokenize encode -m MODEL.json [OPTIONS] [FILE...]\n"
+	  "Text to token ids, one output unit per document, in input order.\n"
+	  "  -m, --model FILE                the model (JSON)\n"
+	  "  -o, --output FILE               write FILE instead of standard output\n"
+	  "      --format F                  text (ids separated by spaces, a line per document;\n"
+	  "                                  default), jsonl ({\"ids\":[...]}) or records (a\n"
+	  "                                  tf.Example per document, int64 feature \"ids\")\n"
+	  "      --lines                     each line is a document (default: each file)\n"
+	  "      --allowed-special SET       all, none (default) or a comma-separated list: these\n"
+	  "                                  special tokens in the text become their ids\n"
+	  "      --disallowed-special SET    all (default), none or a list: the text must not hold\n"
+	  "                                  these (exit 1); others not allowed are plain text\n"
+	  COMMON_HELP },
+	{ "decode", cmd_decode, o_decode,
+	  "Usage: dl-tokenize decode -m MODEL.json [OPTIONS] [FILE...]\n"
+	  "Token ids back to the exact bytes.\n"
+	  "  -m, --model FILE    the model (JSON)\n"
+	  "  -o, --output FILE   write FILE instead of standard output\n"
+	  "      --format F      the input: text (default), jsonl or records\n"
+	  "      --lines         write a newline after each document\n"
+	  COMMON_HELP },
+	{ "vocab", cmd_vocab, o_vocab,
+	  "Usage: dl-tokenize vocab -m MODEL.json [-o FILE]\n"
+	  "List the tokens: id, a tab, the bytes (printable ASCII as is, '\\' as \\\\, others as\n"
+	  "\\xNN); special tokens last, marked \"special\".\n"
+	  COMMON_HELP },
+	{ "info", cmd_info, o_vocab,
+	  "Usage: dl-tokenize info -m MODEL.json [-o FILE]\n"
+	  "Describe a model: pattern, token count, special tokens, id range, longest token.\n"
+	  COMMON_HELP },
+	{ "convert", cmd_convert, o_convert,
+	  "Usage: dl-tokenize convert [--from F] [--to T] -o OUT INPUT...\n"
+	  "Convert a model between formats.\n"
+	  "      --from F            json (default; INPUT is MODEL.json), tiktoken (INPUT is a\n"
+	  "                          rank file; give --pattern) or gpt2 (INPUT is encoder.json\n"
+	  "                          and vocab.bpe)\n"
+	  "      --to T              json (default), tiktoken or gpt2\n"
+	  "  -o, --output FILE       the output (with --to gpt2: encoder.json)\n"
+	  "      --vocab-bpe FILE    with --to gpt2: where vocab.bpe goes\n"
+	  "      --pattern P         with --from tiktoken: gpt2, cl100k, o200k or none\n"
+	  "      --special NAME=ID   a special token (repeatable); with --from tiktoken the\n"
+	  "                          default is tiktoken's own set for the pattern\n"
+	  COMMON_HELP },
+};
+
+int main(int argc, char **argv)
+{
+	struct args a;
+	FILE *log;
+	double t0;
+
+	memset(&a, 0, sizeof a);
+	dl_cli_init(argc, argv, &a.common);
+	if (argc < 2)
+		dl_usage_error("give a command (train, encode, decode, vocab, info, convert)");
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		fputs(usage_main, stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version"))
+		dl_cli_version();
+	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+		if (!strcmp(argv[1], commands[i].name))
+			cmd = &commands[i];
+	if (!cmd) {
+		if (argv[1][0] == '-')
+			dl_usage_error("give a command before options ('%s')", argv[1]);
+		dl_usage_error("'%s' is not a command", argv[1]);
+	}
+	parse_args(cmd, argc - 1, argv + 1, &a);
+	log = dl_log_open(a.common.log_path);
+	t0 = dl_now();
+	cmd->run(&a);
+	dl_log(log, "\"command\":\"%s\",\"documents\":%" PRIu64 ",\"tokens\":%" PRIu64
+	       ",\"seconds\":%.3f", cmd->name, n_docs, n_tokens, dl_now() - t0);
+	dl_log_close(log);
+	free(a.specials);
+	return 0;
+}

@@ -1,0 +1,28 @@
+/*
+ * modelpriv.h — the inside of a dl_bpe, shared by model.c and modelio.c only.
+ */
+#ifndef DL_TOKENIZE_MODELPRIV_H
+#define DL_TOKENIZE_MODELPRIV_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "tokenize/model.h"
+
+struct dl_bpe {
+	dl_pretok pattern;
+	size_t ntokens;         /* ranks 0..ntokens-1; present[i] says whether i has a token */
+	uint8_t *arena;         /* token bytes */
+	size_t *off;
+	uint32_t *len;
+	uint8_t *present;
+	size_t max_len;         /* longest token */
+	uint64_t *table;        /* open addressing: hash tag << 32 | id, all ones = empty */
+	size_t table_size;
+	uint32_t byte_id[256];
+	size_t nspecial;
+	char **special_names;
+	uint32_t *special_ids;
+	uint32_t id_limit;
+};
+
+#endif
