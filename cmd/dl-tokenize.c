@@ -23,6 +23,7 @@
 #include "record/jsonl.h"
 #include "record/tfrecord.h"
 #include "tokenize/count.h"
+#include "tokenize/ids.h"
 #include "tokenize/model.h"
 #include "tokenize/pretok.h"
 #include "tokenize/train.h"
@@ -863,57 +864,18 @@ static void cmd_encode(struct args *a)
 
 /* ------------------------------------------------------------------ decode */
 
-static void emit_id(const dl_bpe *m, int64_t id, dl_buf *b, const char *where)
+/* Appends the bytes of ids[0..n) to b and counts them; an id without a token (a gap in the
+ * ranks) is an error at where. */
+static void emit_ids(const dl_bpe *m, const uint32_t *ids, size_t n, dl_buf *b, const char *where)
 {
-	size_t len;
-	const uint8_t *t = id >= 0 && id < (int64_t)dl_bpe_id_limit(m)
-				   ? dl_bpe_token(m, (uint32_t)id, &len) : NULL;
-	if (!t)
-		dl_die("%s: id %lld is not in the model (ids run from 0 to %u)", where, (long long)id,
-		       dl_bpe_id_limit(m) - 1);
-	dl_buf_append(b, t, len);
-	n_tokens++;
-}
-
-static void decode_text_line(const dl_bpe *m, char *line, size_t n, dl_buf *b, const char *where)
-{
-	size_t i = 0;
-	while (i < n) {
-		while (i < n && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r'))
-			i++;
-		if (i == n)
-			break;
-		size_t start = i;
-		int64_t v = 0;
-		while (i < n && line[i] >= '0' && line[i] <= '9' && v < ((int64_t)1 << 40))
-			v = v * 10 + (line[i++] - '0');
-		if (i == start || (i < n && line[i] != ' ' && line[i] != '\t' && line[i] != '\r')) {
-			size_t end = start;
-			while (end < n && line[end] != ' ' && line[end] != '\t')
-				end++;
-			dl_die("%s: '%.*s' is not a token id", where,
-			       (int)(end - start > 40 ? 40 : end - start), line + start);
-		}
-		emit_id(m, v, b, where);
+	for (size_t i = 0; i < n; i++) {
+		size_t len;
+		const uint8_t *t = dl_bpe_token(m, ids[i], &len);
+		if (!t)
+			dl_die("%s: id %u has no token in the model", where, ids[i]);
+		dl_buf_append(b, t, len);
 	}
-}
-
-#include <cjson/cJSON.h>
-
-static void decode_json_line(const dl_bpe *m, const char *line, size_t n, dl_buf *b,
-			     const char *where)
-{
-	cJSON *j = cJSON_ParseWithLength(line, n);
-	const cJSON *arr = j && cJSON_IsObject(j) ? cJSON_GetObjectItemCaseSensitive(j, "ids") : j;
-	if (!arr || !cJSON_IsArray(arr))
-		dl_die("%s: expected {\"ids\": [...]} or a JSON array of ids", where);
-	const cJSON *v;
-	cJSON_ArrayForEach(v, arr) {
-		if (!cJSON_IsNumber(v) || v->valuedouble != (double)(int64_t)v->valuedouble)
-			dl_die("%s: ids must be integers", where);
-		emit_id(m, (int64_t)v->valuedouble, b, where);
-	}
-	cJSON_Delete(j);
+	n_tokens += n;
 }
 
 static void cmd_decode(struct args *a)
@@ -926,6 +888,8 @@ static void cmd_decode(struct args *a)
 	dl_buf b = {0};
 	char where[4200];
 	dl_err e;
+	uint32_t *ids = NULL, limit = dl_bpe_id_limit(m);
+	size_t nids = 0, cap = 0;
 	for (int f = 0; f < nfiles; f++) {
 		if (a->format == FMT_RECORDS) {
 			dl_tfrecord_reader *r = dl_tfrecord_open(files[f], 0, &e);
@@ -946,8 +910,15 @@ static void cmd_decode(struct args *a)
 					dl_die("%s: no int64 feature \"ids\"", where);
 				const int64_t *v = dl_feature_ints(&ex, ft);
 				b.len = 0;
-				for (size_t i = 0; i < ft->count; i++)
-					emit_id(m, v[i], &b, where);
+				nids = 0;
+				for (size_t i = 0; i < ft->count; i++) {
+					if (v[i] < 0 || v[i] >= (int64_t)limit)
+						dl_die("%s: id %lld is not in the model (ids run from 0 "
+						       "to %u)", where, (long long)v[i], limit - 1);
+					DL_GROW(ids, cap, nids + 1);
+					ids[nids++] = (uint32_t)v[i];
+				}
+				emit_ids(m, ids, nids, &b, where);
 				if (a->lines)
 					dl_buf_append(&b, "\n", 1);
 				dl_out_write(out, b.data, b.len);
@@ -968,10 +939,13 @@ static void cmd_decode(struct args *a)
 			snprintf(where, sizeof where, "%s: line %" PRIu64, dl_in_name(in),
 				 dl_in_lineno(in));
 			b.len = 0;
-			if (a->format == FMT_TEXT)
-				decode_text_line(m, line, (size_t)n, &b, where);
-			else if (n > 0)
-				decode_json_line(m, line, (size_t)n, &b, where);
+			nids = 0;
+			if ((a->format == FMT_TEXT
+				     ? dl_ids_parse_text(line, (size_t)n, limit, &ids, &nids, &cap, &e)
+				     : n > 0 ? dl_ids_parse_json(line, (size_t)n, limit, &ids, &nids,
+								 &cap, &e) : 0) < 0)
+				dl_die("%s: %s", where, e.msg);
+			emit_ids(m, ids, nids, &b, where);
 			if (a->lines)
 				dl_buf_append(&b, "\n", 1);
 			dl_out_write(out, b.data, b.len);
@@ -983,6 +957,7 @@ static void cmd_decode(struct args *a)
 	}
 	dl_out_close(out);
 	dl_buf_free(&b);
+	free(ids);
 	dl_bpe_free(m);
 }
 

@@ -15,7 +15,7 @@ FUZZ_USAGE = \
 	echo "Targets: $(FUZZ_TARGETS)"; \
 	echo "A crash is saved as crash-SHA1; fuzz/fuzz_NAME crash-SHA1 runs it again."
 
-FUZZ_TARGETS = fuzz/fuzz_tfrecord fuzz/fuzz_example fuzz/fuzz_jsonl fuzz/fuzz_csv
+FUZZ_TARGETS = fuzz/fuzz_tfrecord fuzz/fuzz_example fuzz/fuzz_jsonl fuzz/fuzz_csv fuzz/fuzz_bpe
 
 if FUZZ
 AM_CFLAGS += -fsanitize=fuzzer-no-link
@@ -23,7 +23,7 @@ if !SANITIZERS
 AM_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 AM_LDFLAGS += -fsanitize=address,undefined
 endif
-noinst_PROGRAMS += fuzz/fuzz_tfrecord fuzz/fuzz_example fuzz/fuzz_jsonl fuzz/fuzz_csv
+noinst_PROGRAMS += $(FUZZ_TARGETS)
 
 fuzz: $(FUZZ_TARGETS)
 	@$(FUZZ_USAGE)
@@ -57,6 +57,11 @@ fuzz_fuzz_csv_SOURCES = fuzz/fuzz_csv.c
 fuzz_fuzz_csv_CFLAGS = $(FUZZ_COMPILE)
 fuzz_fuzz_csv_LDFLAGS = $(FUZZ_LINK)
 fuzz_fuzz_csv_LDADD = $(DLRECORD_LIBS)
+
+fuzz_fuzz_bpe_SOURCES = fuzz/fuzz_bpe.c
+fuzz_fuzz_bpe_CFLAGS = $(FUZZ_COMPILE)
+fuzz_fuzz_bpe_LDFLAGS = $(FUZZ_LINK)
+fuzz_fuzz_bpe_LDADD = $(DLTOKENIZE_LIBS) $(CJSON_LIBS)
 
 # Seed corpora (listed one by one so that dist carries exactly these; after changing
 # fuzz/corpus/make-corpus.py, regenerate this list).
@@ -121,3 +126,13 @@ EXTRA_DIST += \
 	fuzz/corpus/csv/special \
 	fuzz/corpus/csv/tabs \
 	fuzz/corpus/csv/types
+EXTRA_DIST += \
+	fuzz/corpus/bpe/gpt2-small \
+	fuzz/corpus/bpe/ids-json \
+	fuzz/corpus/bpe/ids-json-array \
+	fuzz/corpus/bpe/ids-text \
+	fuzz/corpus/bpe/ids-text-bad \
+	fuzz/corpus/bpe/json-cut \
+	fuzz/corpus/bpe/json-small \
+	fuzz/corpus/bpe/tiktoken-dup \
+	fuzz/corpus/bpe/tiktoken-small

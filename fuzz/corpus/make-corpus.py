@@ -192,7 +192,42 @@ def corpus_csv():
     csv("empty", b"")
 
 
+def corpus_bpe():
+    # The first byte picks the parser (see fuzz/fuzz_bpe.c): 0 our JSON model, 1 a tiktoken
+    # rank file, 2 GPT-2's encoder.json + 0xFF + vocab.bpe, 3 ids as text, 4 ids as JSON.
+    import base64
+    import json
+
+    def b64(t):
+        return base64.b64encode(t).decode()
+    toks = [bytes([i]) for i in range(256)] + [b"ab", b"abc", b" the"]
+    rank = "".join("%s %d\n" % (b64(t), i) for i, t in enumerate(toks))
+    write("bpe", "tiktoken-small", b"\x01" + rank.encode())
+    write("bpe", "tiktoken-dup", b"\x01" + rank.encode() + b"YWI= 256\n")
+    model = {"format": "dl-tokenize-bpe", "version": 1, "pattern": "gpt2",
+             "tokens": [b64(t) for t in toks], "merges": [[97, 98], [256, 99]],
+             "special_tokens": {"<|endoftext|>": 259}}
+    write("bpe", "json-small", b"\x00" + json.dumps(model).encode())
+    write("bpe", "json-cut", b"\x00" + json.dumps(model).encode()[:700])
+    # GPT-2's byte-to-character table: printable bytes stand for themselves, the other 68
+    # become U+0100, U+0101, ... in byte order.
+    printable = [b for b in range(256) if 33 <= b <= 126 or 161 <= b <= 172 or b >= 174]
+    others = [b for b in range(256) if b not in printable]
+
+    def g2(t):
+        return "".join(chr(b) if b in printable else chr(256 + others.index(b)) for b in t)
+    enc = {g2(t): i for i, t in enumerate(toks)}
+    enc["<|endoftext|>"] = 259
+    vocab = "#version: 0.2\na b\nab c\n%s t\n" % g2(b" ")
+    write("bpe", "gpt2-small", b"\x02" + json.dumps(enc).encode() + b"\xff" + vocab.encode())
+    write("bpe", "ids-text", b"\x031 2 3 999\t0\r")
+    write("bpe", "ids-text-bad", b"\x031 2 x3")
+    write("bpe", "ids-json", b'\x04{"ids": [1, 2, 999]}')
+    write("bpe", "ids-json-array", b"\x04[5, 1e3, -1]")
+
+
 corpus_example()
 corpus_tfrecord()
 corpus_jsonl()
 corpus_csv()
+corpus_bpe()

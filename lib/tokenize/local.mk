@@ -9,6 +9,7 @@ include lib/tokenize/pretok.mk
 include lib/tokenize/train.mk
 
 lib_libdltokenize_a_SOURCES += lib/tokenize/model.c lib/tokenize/model.h lib/tokenize/modelpriv.h \
+	lib/tokenize/ids.c lib/tokenize/ids.h \
 	lib/tokenize/modelio.c
 
 if HAVE_CHECK

@@ -125,3 +125,12 @@ dl tokenize convert --from tiktoken --pattern none "$T/bytes.tiktoken" -o "$T/no
 awk 'BEGIN { for (i = 0; i < 200000; i++) printf "\na" }' >"$T/na.txt"
 dl tokenize encode -m "$T/none.json" "$T/na.txt" | tr ' ' '\n' | sort | uniq -c >"$T/na.ids"
 [ "$(cat "$T/na.ids" | tr -s ' ')" = " 200000 256" ] || fail "pattern none cut the text: $(cat "$T/na.ids")"
+
+# An id in a gap of the ranks (cl100k has none at 100256, below its special tokens).
+dl tokenize convert --from tiktoken --pattern cl100k "$D/cl100k_base.tiktoken.gz" -o "$T/cl100k.json" ||
+	fail "convert cl100k"
+printf '9906 100256\n' >"$T/gap.ids"
+expect_status 1 dl tokenize decode -m "$T/cl100k.json" "$T/gap.ids"
+expect_err "dl-tokenize: $T/gap.ids: line 1: id 100256 has no token in the model"
+printf '9906 100257\n' | dl tokenize decode -m "$T/cl100k.json" >"$T/gap.txt" || fail "decode a special"
+[ "$(cat "$T/gap.txt")" = "Hello<|endoftext|>" ] || fail "decode: $(cat "$T/gap.txt")"
