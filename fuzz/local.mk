@@ -15,7 +15,8 @@ FUZZ_USAGE = \
 	echo "Targets: $(FUZZ_TARGETS)"; \
 	echo "A crash is saved as crash-SHA1; fuzz/fuzz_NAME crash-SHA1 runs it again."
 
-FUZZ_TARGETS = fuzz/fuzz_tfrecord fuzz/fuzz_example fuzz/fuzz_jsonl fuzz/fuzz_csv fuzz/fuzz_bpe
+FUZZ_TARGETS = fuzz/fuzz_tfrecord fuzz/fuzz_example fuzz/fuzz_jsonl fuzz/fuzz_csv fuzz/fuzz_bpe \
+	fuzz/fuzz_pretok
 
 if FUZZ
 AM_CFLAGS += -fsanitize=fuzzer-no-link
@@ -62,6 +63,11 @@ fuzz_fuzz_bpe_SOURCES = fuzz/fuzz_bpe.c
 fuzz_fuzz_bpe_CFLAGS = $(FUZZ_COMPILE)
 fuzz_fuzz_bpe_LDFLAGS = $(FUZZ_LINK)
 fuzz_fuzz_bpe_LDADD = $(DLTOKENIZE_LIBS) $(CJSON_LIBS)
+
+fuzz_fuzz_pretok_SOURCES = fuzz/fuzz_pretok.c
+fuzz_fuzz_pretok_CFLAGS = $(FUZZ_COMPILE)
+fuzz_fuzz_pretok_LDFLAGS = $(FUZZ_LINK)
+fuzz_fuzz_pretok_LDADD = $(DLTOKENIZE_LIBS)
 
 # Seed corpora (listed one by one so that dist carries exactly these; after changing
 # fuzz/corpus/make-corpus.py, regenerate this list).
