@@ -416,6 +416,14 @@ START_TEST(test_train_max_merges)
 	}
 	/* With room for more, training stops when every word is one token. */
 	ck_assert_uint_eq(compare_train(&c, n + 100, 1, one_thread, 1), n);
+	/* No limit at all (the buffer holds as many merges as there are bytes). */
+	size_t nbytes = 0;
+	for (size_t i = 0; i < c.n; i++)
+		nbytes += c.w[i].len;
+	uint32_t (*big)[2] = malloc(nbytes * sizeof *big);
+	ck_assert_uint_eq(dl_bpe_train(c.w, c.n, SIZE_MAX, 1, 2, big, NULL, NULL), n);
+	ck_assert(memcmp(big, all, n * sizeof *big) == 0);
+	free(big);
 	free(all);
 	corpus_free(&c);
 }
@@ -574,7 +582,7 @@ START_TEST(test_count_random)
 				buf[j] = "xy\0"[gen(&seed) % 3];
 		} else if (kind == 2) {   /* a shared prefix of 500 bytes */
 			memset(buf, 'r', 500);
-			len = 500 + gen(&seed) % 3;
+			len = 500 + gen(&seed) % 4;
 			for (size_t j = 500; j < len; j++)
 				buf[j] = (uint8_t)(gen(&seed) % 3);
 		} else {                  /* random bytes, now and then very long */
@@ -596,12 +604,14 @@ END_TEST
 
 START_TEST(test_count_sorted_many)
 {
-	/* 200,000 distinct pieces in hash order out, memcmp order in. */
+	/* 200,000 pieces, about 90,000 of them distinct (hex numbers and their prefixes),
+	 * stored in hash order, come out in memcmp order. */
 	dl_piece_counter *pc = dl_piece_counter_new(DL_PRETOK_NONE);
 	uint64_t seed = 11;
 	for (size_t i = 0; i < 200000; i++) {
 		char buf[32];
-		int len = snprintf(buf, sizeof buf, "%llx", (unsigned long long)(gen(&seed) % 150000));
+		unsigned long long v = gen(&seed) % 150000;
+		int len = snprintf(buf, sizeof buf, "%llx", v);
 		dl_piece_counter_add_piece(pc, (uint8_t *)buf, (size_t)len - (i % 3 == 0), 1);
 	}
 	size_t n;
@@ -749,7 +759,8 @@ START_TEST(test_count_then_train)
 	for (int d = 0; d < 50; d++) {
 		size_t len = 0;
 		while (len < 3000) {
-			const char *wd = english[gen(&seed) % (gen(&seed) % 8 == 0 ? NENGLISH : 30)];
+			size_t pick = gen(&seed) % 8 == 0 ? NENGLISH : 30;
+			const char *wd = english[gen(&seed) % pick];
 			len += (size_t)snprintf(doc + len, sizeof doc - len, "%s%s", len ? " " : "",
 						wd);
 		}

@@ -31,7 +31,7 @@ run "dl-record to-csv iris.tfrecord | dl-record from-csv --label species | cmp -
 # the README into records (one per line) and decode it back; then GPT-2's vocabulary.
 run "dl-tokenize train --vocab-size 1000 --special '<|endoftext|>' -q -o docs-bpe.json $src/README.md $src/man/*.[157]"
 run "dl-tokenize info -m docs-bpe.json"
-run "dl-tokenize encode -m docs-bpe.json --lines --format records -o readme.tfrecord $src/README.md"
+run "dl-tokenize encode -m docs-bpe.json --lines --allowed-special all --format records -o readme.tfrecord $src/README.md"
 run "dl-record count readme.tfrecord"
 run "dl-record head -n 2 readme.tfrecord | dl-record cat"
 run "dl-tokenize decode -m docs-bpe.json --lines --format records readme.tfrecord | cmp - $src/README.md && echo 'tokenizer round trip: identical text'"

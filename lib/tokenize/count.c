@@ -146,10 +146,10 @@ static void grow_table(dl_piece_counter *c)
 	c->mask = mask;
 }
 
-void dl_piece_counter_add_piece(dl_piece_counter *c, const uint8_t *piece, size_t len,
-				uint64_t count)
+/* Adds count to the piece whose hash is h. */
+static void add_hashed(dl_piece_counter *c, const uint8_t *piece, size_t len, uint64_t h,
+		       uint64_t count)
 {
-	uint64_t h = dl_hash64(piece, len, 0);
 	uint64_t key = slot_key(piece, len, h);
 	uint32_t len32 = len < UINT32_MAX ? (uint32_t)len : UINT32_MAX;
 	size_t i = h & c->mask;
@@ -182,6 +182,12 @@ void dl_piece_counter_add_piece(dl_piece_counter *c, const uint8_t *piece, size_
 		grow_table(c);
 }
 
+void dl_piece_counter_add_piece(dl_piece_counter *c, const uint8_t *piece, size_t len,
+				uint64_t count)
+{
+	add_hashed(c, piece, len, dl_hash64(piece, len, 0), count);
+}
+
 void dl_piece_counter_add_doc(dl_piece_counter *c, const uint8_t *text, size_t len)
 {
 	while (len) {
@@ -194,6 +200,18 @@ void dl_piece_counter_add_doc(dl_piece_counter *c, const uint8_t *text, size_t l
 	}
 }
 
+/* Each slot's count, in the order of the pieces (the slots are in hash order). */
+static uint64_t *counts_by_piece(const dl_piece_counter *c)
+{
+	uint64_t *count = dl_mallocarray(c->n ? c->n : 1, sizeof *count);
+	for (size_t i = 0; i <= c->mask; i++)
+		if (c->slots[i].idx)
+			count[c->slots[i].idx - 1] = c->slots[i].count;
+	return count;
+}
+
+#define MERGE_AHEAD 8
+
 void dl_piece_counter_merge(dl_piece_counter *dst, const dl_piece_counter *src)
 {
 	if (dst == src) {
@@ -203,13 +221,26 @@ void dl_piece_counter_merge(dl_piece_counter *dst, const dl_piece_counter *src)
 		dst->total *= 2;
 		return;
 	}
-	for (size_t i = 0; i <= src->mask; i++) {
-		const struct slot *s = &src->slots[i];
-		if (!s->idx)
-			continue;
-		const struct piece *e = &src->ents[s->idx - 1];
-		dl_piece_counter_add_piece(dst, e->bytes, e->len, s->count);
+	/* The pieces of src in their order, which reads its arena in order; the hashes are
+	 * computed a few pieces ahead and dst's slots fetched ahead, so that the misses
+	 * overlap. */
+	uint64_t *count = counts_by_piece(src);
+	uint64_t h[MERGE_AHEAD];
+	size_t n = src->n;
+	for (size_t i = 0; i < n + MERGE_AHEAD; i++) {
+		/* Piece i - MERGE_AHEAD is added, then piece i takes its place in h. */
+		if (i >= MERGE_AHEAD) {
+			size_t j = i - MERGE_AHEAD;
+			const struct piece *e = &src->ents[j];
+			add_hashed(dst, e->bytes, e->len, h[j % MERGE_AHEAD], count[j]);
+		}
+		if (i < n) {
+			const struct piece *e = &src->ents[i];
+			h[i % MERGE_AHEAD] = dl_hash64(e->bytes, e->len, 0);
+			__builtin_prefetch(&dst->slots[h[i % MERGE_AHEAD] & dst->mask]);
+		}
 	}
+	dl_free(count);
 }
 
 size_t dl_piece_counter_size(const dl_piece_counter *c)
@@ -326,10 +357,7 @@ dl_bpe_word *dl_piece_counter_words(const dl_piece_counter *c, size_t *n)
 	if (m) {
 		struct skey *v = dl_mallocarray(m, sizeof *v);
 		struct skey *tmp = dl_mallocarray(m, sizeof *tmp);
-		uint64_t *count = dl_mallocarray(m, sizeof *count);
-		for (size_t i = 0; i <= c->mask; i++)
-			if (c->slots[i].idx)
-				count[c->slots[i].idx - 1] = c->slots[i].count;
+		uint64_t *count = counts_by_piece(c);
 		for (size_t i = 0; i < m; i++)
 			v[i].idx = i;
 		sort_pieces(v, tmp, m, 0, c->ents);

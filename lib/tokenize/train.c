@@ -2,8 +2,11 @@
  * train.c — learning BPE merges with incremental pair counts (Sennrich et al. 2016; the
  * incremental update as in their reference learn_bpe.py and in HuggingFace tokenizers).
  *
- * State. Each word is an array of token ids in one flat array (sym), rewritten in place as
- * merges shorten it, with its count. A hash table (open addressing, linear probing, deletion
+ * State. Each word is its current length followed by its token ids, in one flat array (sym),
+ * rewritten in place as merges shorten it; its count is kept beside its offset. A merge
+ * scans each word on its pair's list, so a merge costs time linear in the length of the
+ * words it touches (as in the reference code): fine for pre-tokenized pieces, slow for
+ * megabyte-long ones. A hash table (open addressing, linear probing, deletion
  * by backward shift) maps each pair (left << 32 | right) to its count and to the list of the
  * words it occurs in. A binary max-heap holds (count, pair) entries ordered by count, then
  * by the smaller pair key (left, then right): that is the tie-break rule.
