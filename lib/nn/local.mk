@@ -1,0 +1,11 @@
+# lib/nn — the neural-network core of dl-train: layers (forward and backward kernels),
+# safetensors checkpoints, optimizers and schedules. Parts add their sources in their own
+# fragments.
+noinst_LIBRARIES += lib/libdlnn.a
+lib_libdlnn_a_SOURCES = lib/nn/layers.h lib/nn/safetensors.h lib/nn/optim.h
+DLNN_LIBS = lib/libdlnn.a lib/libdlblas.a $(DLCORE_LIBS) $(CJSON_LIBS) $(BLAS_LIBS)
+
+include lib/nn/layers.mk
+include lib/nn/attention.mk
+include lib/nn/safetensors.mk
+include lib/nn/optim.mk
