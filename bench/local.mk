@@ -6,4 +6,11 @@ EXTRA_DIST += \
 	bench/record/gen-jsonl.py \
 	bench/record/peer.py \
 	bench/record/tfexample.py \
-	bench/record/run
+	bench/record/run \
+	bench/tokenize/make-corpus.sh \
+	bench/tokenize/setup-peers.sh \
+	bench/tokenize/chunks.js \
+	bench/tokenize/hf-train.js \
+	bench/tokenize/hf-encode.js \
+	bench/tokenize/tiktoken-encode.js \
+	bench/tokenize/run

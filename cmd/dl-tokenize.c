@@ -3,10 +3,10 @@
  * and convert vocabularies (our JSON, tiktoken rank files, GPT-2's encoder.json + vocab.bpe).
  *
  * Documents: with --lines each input line (without its '\n') is a document; otherwise each
- * input file is one. Text is read in blocks; a block is cut where no piece can cross (after a
- * '\n' that an ASCII letter follows: in all three patterns the '\n' ends a piece there and the
- * letter starts one), so that whole-file documents of any size are counted in bounded memory
- * and split among threads with the same pieces as in one go.
+ * input file is one. Text is read in blocks; a block is cut where no piece can cross (see
+ * safe_cut: a lone '\n' between a visible ASCII character and an ASCII letter), so that
+ * whole-file documents of any size are counted in bounded memory and split among threads with
+ * the same pieces as in one go.
  *
  * Encoding runs in batches of documents: the threads encode the documents of a batch into
  * one output buffer each, which are written in input order.
@@ -232,8 +232,20 @@ static void text_open(struct text_source *s, struct args *a, dl_pretok pattern)
 	dl_progress_start(&s->progress, "bytes", 0, a->common.quiet);
 }
 
+/* Whether text may be cut at p[i] (0 < i < n) without changing any piece under the patterns
+ * gpt2, cl100k and o200k: p[i - 1] is a newline, p[i] an ASCII letter and p[i - 2] a visible
+ * ASCII character. Then the newline is a whitespace run of its own that ends a piece, with or
+ * without the text after it (a longer run before a letter would give back its last character,
+ * which the cut would keep: "\n\nB" is "\n" "\n" "B", but "\n\n" alone is one piece),
+ * and the letter starts the next piece. */
+static int safe_cut(const uint8_t *p, size_t i, size_t n)
+{
+	return i >= 2 && i < n && p[i - 1] == '\n' && ((p[i] | 0x20) >= 'a' && (p[i] | 0x20) <= 'z') &&
+	       p[i - 2] > 0x20 && p[i - 2] < 0x7f;
+}
+
 /* The end of the last complete unit in buf[0..len): after the last '\n' with --lines;
- * otherwise after the last '\n' followed by an ASCII letter. 0 when there is none. */
+ * otherwise the last safe cut. 0 when there is none. */
 static size_t cut_point(const uint8_t *p, size_t len, int lines)
 {
 	for (size_t i = len; i > 0; i--) {
@@ -241,7 +253,7 @@ static size_t cut_point(const uint8_t *p, size_t len, int lines)
 			continue;
 		if (lines)
 			return i;
-		if (i < len && ((p[i] | 0x20) >= 'a' && (p[i] | 0x20) <= 'z'))
+		if (safe_cut(p, i, len))
 			return i;
 	}
 	return 0;
@@ -396,8 +408,7 @@ static size_t split_block(const uint8_t *p, size_t n, int lines, int whole, size
 		} else {
 			size_t want = !whole && i + 65536 < n ? i + 65536 : n;
 			next = want;
-			while (next < n && !(p[next - 1] == '\n' && ((p[next] | 0x20) >= 'a' &&
-								    (p[next] | 0x20) <= 'z')))
+			while (next < n && !safe_cut(p, next, n))
 				next++;
 			DL_GROW(*starts, *cap, k + 1);
 			(*starts)[k++] = next;

@@ -134,3 +134,9 @@ expect_status 1 dl tokenize decode -m "$T/cl100k.json" "$T/gap.ids"
 expect_err "dl-tokenize: $T/gap.ids: line 1: id 100256 has no token in the model"
 printf '9906 100257\n' | dl tokenize decode -m "$T/cl100k.json" >"$T/gap.txt" || fail "decode a special"
 [ "$(cat "$T/gap.txt")" = "Hello<|endoftext|>" ] || fail "decode: $(cat "$T/gap.txt")"
+
+# Whole files are cut into parts only where no piece changes: not inside a run of white space
+# before a letter ("\n\nB" is "\n" "\n" "B" in GPT-2's pattern, never "\n\n" "B").
+awk 'BEGIN { for (i = 0; i < 35000; i++) printf "a "; printf "x\n\nB \nB" }' >"$T/cut.txt"
+dl tokenize encode -m "$T/gpt2.json" --threads 2 "$T/cut.txt" | tr ' ' '\n' | tail -n 7 | tr '\n' ' ' >"$T/cut.ids"
+[ "$(cat "$T/cut.ids")" = "2124 198 198 33 220 198 33 " ] || fail "cut inside a piece: $(cat "$T/cut.ids")"
