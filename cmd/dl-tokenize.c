@@ -626,17 +626,30 @@ struct encode_job {
 	dl_buf *scratch;        /* per thread */
 };
 
-/* Writes v in decimal at q (room for 10 digits); returns the end. */
+/* Writes v in decimal at q; returns the end. Two digits per division, written from the end. */
 static inline uint8_t *put_u32(uint8_t *q, uint32_t v)
 {
-	uint8_t tmp[10];
-	int k = 0;
-	do
-		tmp[k++] = (uint8_t)('0' + v % 10);
-	while ((v /= 10) != 0);
-	while (k)
-		*q++ = tmp[--k];
-	return q;
+	static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930"
+				    "31323334353637383940414243444546474849505152535455565758596061"
+				    "62636465666768697071727374757677787980818283848586878889909192"
+				    "93949596979899";
+	int len = v < 10 ? 1 : v < 100 ? 2 : v < 1000 ? 3 : v < 10000 ? 4 : v < 100000 ? 5
+		: v < 1000000 ? 6 : v < 10000000 ? 7 : v < 100000000 ? 8 : v < 1000000000 ? 9 : 10;
+	uint8_t *e = q + len;
+	while (v >= 100) {
+		uint32_t r = v % 100;
+		v /= 100;
+		e -= 2;
+		e[0] = (uint8_t)pairs[2 * r];
+		e[1] = (uint8_t)pairs[2 * r + 1];
+	}
+	if (v >= 10) {
+		e[-2] = (uint8_t)pairs[2 * v];
+		e[-1] = (uint8_t)pairs[2 * v + 1];
+	} else {
+		e[-1] = (uint8_t)('0' + v);
+	}
+	return q + len;
 }
 
 /* Appends the ids to b, separated by sep, between head and tail. */

@@ -3,7 +3,7 @@
  * (Loading and saving are in modelio.c.)
  *
  * Token bytes live in one arena; a table with open addressing (linear probing, power-of-two
- * size, at most half full) maps bytes to rank. Ids without a token (gaps in a rank file) are
+ * size, at most half full) maps bytes to rank; each slot keeps the token's first 8 bytes. Ids without a token (gaps in a rank file) are
  * allowed and decode to nothing known.
  *
  * Merging within a piece is the byte-pair procedure of tiktoken (OpenAI, "tiktoken", src/lib.rs,
@@ -25,58 +25,70 @@
 #define NONE UINT32_MAX
 #define FLAT_MAX 128            /* pieces up to this many bytes use the flat array */
 
-/* A fast hash for short byte strings (tokens are a few bytes): 8-byte words mixed with
- * multiply-xorshift steps (the finaliser constants of SplitMix64). */
-static inline uint64_t key_hash(const uint8_t *p, size_t n)
+/* The first min(n, 8) bytes of p as a little-endian word, without reading past p + n: two
+ * overlapping loads (their common bytes agree, so OR joins them). */
+static inline uint64_t head_word(const uint8_t *p, size_t n)
 {
-	uint64_t h = (uint64_t)n * 0x9e3779b97f4a7c15ull;
-	while (n >= 8) {
+	if (n >= 8) {
 		uint64_t w;
 		memcpy(&w, p, 8);
-		h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
-		h ^= h >> 31;
-		p += 8;
-		n -= 8;
+		return w;
 	}
-	if (n) {
-		uint64_t w = 0;
-		for (size_t i = 0; i < n; i++)
-			w |= (uint64_t)p[i] << (8 * i);
-		h = (h ^ w) * 0x94d049bb133111ebull;
+	if (n >= 4) {
+		uint32_t a, b;
+		memcpy(&a, p, 4);
+		memcpy(&b, p + n - 4, 4);
+		return a | (uint64_t)b << (8 * (n - 4));
+	}
+	if (n == 0)
+		return 0;
+	return p[0] | (uint64_t)p[n / 2] << (8 * (n / 2)) | (uint64_t)p[n - 1] << (8 * (n - 1));
+}
+
+/* A fast hash for short byte strings (most tokens are a few bytes): the head word and the
+ * rest in 8-byte words, mixed with multiply-xorshift steps (SplitMix64's finaliser
+ * constants). */
+static inline uint64_t key_hash(const uint8_t *p, size_t n, uint64_t head)
+{
+	uint64_t h = (head ^ ((uint64_t)n * 0x9e3779b97f4a7c15ull)) * 0xbf58476d1ce4e5b9ull;
+	for (size_t i = 8; i < n; i += 8) {
+		h ^= h >> 31;
+		h = (h ^ head_word(p + i, n - i < 8 ? n - i : 8)) * 0x94d049bb133111ebull;
 	}
 	h ^= h >> 29;
 	h *= 0xbf58476d1ce4e5b9ull;
 	return h ^ (h >> 32);
 }
 
-/* A table slot: the id in the low 32 bits, the hash's high 32 bits above (a cheap first
- * comparison); EMPTY when unused. */
-#define EMPTY UINT64_MAX
+/* Slots hold the token's head word, so that a lookup of a token of up to 8 bytes (most of
+ * them) compares one word and a length and touches no other memory. */
+#define EMPTY UINT32_MAX
 
 static void table_put(dl_bpe *m, uint32_t id)
 {
 	const uint8_t *p = m->arena + m->off[id];
-	uint64_t h = key_hash(p, m->len[id]);
-	size_t mask = m->table_size - 1, i = (size_t)h & mask;
-	while (m->table[i] != EMPTY)
+	uint64_t head = head_word(p, m->len[id]);
+	size_t mask = m->table_size - 1, i = (size_t)key_hash(p, m->len[id], head) & mask;
+	while (m->table[i].id != EMPTY)
 		i = (i + 1) & mask;
-	m->table[i] = (h & 0xffffffff00000000ull) | id;
+	m->table[i].head = head;
+	m->table[i].id = id;
+	m->table[i].len = m->len[id];
 }
 
 int64_t dl_bpe_rank(const dl_bpe *m, const uint8_t *p, size_t n)
 {
 	if (n > m->max_len)
 		return -1;
-	uint64_t h = key_hash(p, n), tag = h & 0xffffffff00000000ull;
-	size_t mask = m->table_size - 1, i = (size_t)h & mask;
+	uint64_t head = head_word(p, n);
+	size_t mask = m->table_size - 1, i = (size_t)key_hash(p, n, head) & mask;
 	for (;;) {
-		uint64_t slot = m->table[i];
-		if (slot == EMPTY)
+		const struct dl_bpe_slot *s = &m->table[i];
+		if (s->id == EMPTY)
 			return -1;
-		uint32_t id = (uint32_t)slot;
-		if ((slot & 0xffffffff00000000ull) == tag && m->len[id] == n &&
-		    !memcmp(m->arena + m->off[id], p, n))
-			return id;
+		if (s->head == head && s->len == n &&
+		    (n <= 8 || !memcmp(m->arena + m->off[s->id] + 8, p + 8, n - 8)))
+			return s->id;
 		i = (i + 1) & mask;
 	}
 }
@@ -121,7 +133,7 @@ dl_bpe *dl_bpe_new(dl_pretok pattern, const uint8_t *const *tokens, const uint32
 	while (m->table_size < 2 * ntokens + 2)
 		m->table_size *= 2;
 	m->table = dl_malloc(m->table_size * sizeof *m->table);
-	memset(m->table, 0xff, m->table_size * sizeof *m->table);   /* all EMPTY */
+	memset(m->table, 0xff, m->table_size * sizeof *m->table);   /* ids all EMPTY */
 	for (size_t i = 0; i < ntokens; i++) {
 		if (!m->present[i])
 			continue;
@@ -229,7 +241,7 @@ const char *dl_bpe_special_name(const dl_bpe *m, size_t i, uint32_t *id)
 struct dl_bpe_encoder {
 	const dl_bpe *m;
 	/* flat */
-	uint32_t *start, *rank;
+	uint32_t *start, *rank, *part;
 	size_t flat_cap;
 	/* linked */
 	uint32_t *next, *prev, *ver;
@@ -251,6 +263,7 @@ void dl_bpe_encoder_free(dl_bpe_encoder *enc)
 		return;
 	free(enc->start);
 	free(enc->rank);
+	free(enc->part);
 	free(enc->next);
 	free(enc->prev);
 	free(enc->ver);
@@ -276,7 +289,8 @@ static inline uint32_t rank_below(const dl_bpe *m, const uint8_t *p, size_t n, u
 	return r >= 0 && (uint64_t)r < limit ? (uint32_t)r : NONE;
 }
 
-/* Flat merging of p[0..n): leaves the part starts in enc->start[0..k], returns k parts. */
+/* Flat merging of p[0..n): leaves the part starts in enc->start[0..k] and their tokens in
+ * enc->part[0..k), returns k parts. */
 static size_t merge_flat(dl_bpe_encoder *enc, const uint8_t *p, size_t n, uint32_t limit)
 {
 	const dl_bpe *m = enc->m;
@@ -284,11 +298,14 @@ static size_t merge_flat(dl_bpe_encoder *enc, const uint8_t *p, size_t n, uint32
 		enc->flat_cap = n + 1;
 		enc->start = dl_reallocarray(enc->start, n + 1, sizeof *enc->start);
 		enc->rank = dl_reallocarray(enc->rank, n + 1, sizeof *enc->rank);
+		enc->part = dl_reallocarray(enc->part, n + 1, sizeof *enc->part);
 	}
-	uint32_t *st = enc->start, *rk = enc->rank;
-	size_t k = n;   /* parts; st[k] = n */
+	uint32_t *st = enc->start, *rk = enc->rank, *id = enc->part;
+	size_t k = n;   /* parts; st[k] = n; id[i] is part i's token */
 	for (size_t i = 0; i <= n; i++)
 		st[i] = (uint32_t)i;
+	for (size_t i = 0; i < n; i++)
+		id[i] = m->byte_id[p[i]];
 	for (size_t i = 0; i + 1 < k; i++)
 		rk[i] = rank_below(m, p + i, 2, limit);
 	for (;;) {
@@ -302,6 +319,8 @@ static size_t merge_flat(dl_bpe_encoder *enc, const uint8_t *p, size_t n, uint32
 		if (best == NONE)
 			break;
 		/* Join parts at and at+1. */
+		id[at] = best;
+		memmove(id + at + 1, id + at + 2, (k - at - 2) * sizeof *id);
 		memmove(st + at + 1, st + at + 2, (k - at - 1) * sizeof *st);
 		memmove(rk + at + 1, rk + at + 2, (k >= at + 3 ? k - at - 3 : 0) * sizeof *rk);
 		k--;
@@ -433,8 +452,7 @@ void dl_bpe_encode_piece(dl_bpe_encoder *enc, const uint8_t *p, size_t n, uint32
 	if (n <= FLAT_MAX) {
 		size_t k = merge_flat(enc, p, n, NONE);
 		for (size_t i = 0; i < k; i++)
-			push_id(ids, n_ids, cap, (uint32_t)dl_bpe_rank(m, p + enc->start[i],
-								       enc->start[i + 1] - enc->start[i]));
+			push_id(ids, n_ids, cap, enc->part[i]);
 		return;
 	}
 	merge_linked(enc, p, n, NONE);

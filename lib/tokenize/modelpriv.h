@@ -8,6 +8,12 @@
 #include <stdint.h>
 #include "tokenize/model.h"
 
+struct dl_bpe_slot {
+	uint64_t head;          /* the token's first 8 bytes (fewer: zero-padded) */
+	uint32_t id;            /* UINT32_MAX = empty */
+	uint32_t len;
+};
+
 struct dl_bpe {
 	dl_pretok pattern;
 	size_t ntokens;         /* ranks 0..ntokens-1; present[i] says whether i has a token */
@@ -16,7 +22,7 @@ struct dl_bpe {
 	uint32_t *len;
 	uint8_t *present;
 	size_t max_len;         /* longest token */
-	uint64_t *table;        /* open addressing: hash tag << 32 | id, all ones = empty */
+	struct dl_bpe_slot *table;      /* open addressing */
 	size_t table_size;
 	uint32_t byte_id[256];
 	size_t nspecial;
