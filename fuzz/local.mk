@@ -16,7 +16,7 @@ FUZZ_USAGE = \
 	echo "A crash is saved as crash-SHA1; fuzz/fuzz_NAME crash-SHA1 runs it again."
 
 FUZZ_TARGETS = fuzz/fuzz_tfrecord fuzz/fuzz_example fuzz/fuzz_jsonl fuzz/fuzz_csv fuzz/fuzz_bpe \
-	fuzz/fuzz_pretok
+	fuzz/fuzz_pretok fuzz/fuzz_safetensors
 
 if FUZZ
 AM_CFLAGS += -fsanitize=fuzzer-no-link
@@ -68,6 +68,11 @@ fuzz_fuzz_pretok_SOURCES = fuzz/fuzz_pretok.c
 fuzz_fuzz_pretok_CFLAGS = $(FUZZ_COMPILE)
 fuzz_fuzz_pretok_LDFLAGS = $(FUZZ_LINK)
 fuzz_fuzz_pretok_LDADD = $(DLTOKENIZE_LIBS)
+
+fuzz_fuzz_safetensors_SOURCES = fuzz/fuzz_safetensors.c
+fuzz_fuzz_safetensors_CFLAGS = $(FUZZ_COMPILE)
+fuzz_fuzz_safetensors_LDFLAGS = $(FUZZ_LINK)
+fuzz_fuzz_safetensors_LDADD = $(DLNN_LIBS)
 
 # Seed corpora (listed one by one so that dist carries exactly these; after changing
 # fuzz/corpus/make-corpus.py, regenerate this list).
@@ -142,3 +147,20 @@ EXTRA_DIST += \
 	fuzz/corpus/bpe/json-small \
 	fuzz/corpus/bpe/tiktoken-dup \
 	fuzz/corpus/bpe/tiktoken-small
+EXTRA_DIST += fuzz/corpus/make-safetensors-corpus.py \
+	fuzz/corpus/safetensors/bad-json \
+	fuzz/corpus/safetensors/bad-metadata \
+	fuzz/corpus/safetensors/duplicate \
+	fuzz/corpus/safetensors/empty-tensors \
+	fuzz/corpus/safetensors/every-dtype \
+	fuzz/corpus/safetensors/hole \
+	fuzz/corpus/safetensors/huge-shape \
+	fuzz/corpus/safetensors/length-past-end \
+	fuzz/corpus/safetensors/nothing \
+	fuzz/corpus/safetensors/overlap \
+	fuzz/corpus/safetensors/scalar \
+	fuzz/corpus/safetensors/shape-mismatch \
+	fuzz/corpus/safetensors/too-short \
+	fuzz/corpus/safetensors/truncated-data \
+	fuzz/corpus/safetensors/unknown-dtype \
+	fuzz/corpus/safetensors/unpadded
