@@ -620,6 +620,7 @@ struct encode_job {
 	dl_buf *out;            /* per chunk: formatted documents (--lines) */
 	uint32_t **ids;         /* per segment (whole-file documents) */
 	size_t *nids, *capids;
+	dl_buf *segout;         /* per segment: its ids as text (whole-file documents, not records) */
 	size_t *bad_seg, *bad_off, *bad_sp;     /* per chunk: first disallowed special */
 	size_t *ntok;                           /* per chunk: ids written (--lines) */
 	dl_example *ex;         /* per thread */
@@ -726,6 +727,10 @@ static void encode_chunk(void *ctx, size_t begin, size_t end, int tid)
 		if (j->lines) {
 			format_doc(j->format, ids, nids, &j->out[slot], &j->ex[tid], &j->scratch[tid]);
 			j->ntok[slot] += nids;
+		} else if (j->format != FMT_RECORDS) {
+			j->segout[d].len = 0;
+			put_ids(&j->segout[d], j->ids[d], j->nids[d], j->format == FMT_TEXT ? ' ' : ',',
+				"", "");
 		}
 	}
 	free(ids);
@@ -801,8 +806,10 @@ static void cmd_encode(struct args *a)
 			j.ids = dl_reallocarray(j.ids, j.nseg, sizeof *j.ids);
 			j.nids = dl_reallocarray(j.nids, j.nseg, sizeof *j.nids);
 			j.capids = dl_reallocarray(j.capids, j.nseg, sizeof *j.capids);
+			j.segout = dl_reallocarray(j.segout, j.nseg, sizeof *j.segout);
 			memset(j.ids + ids_cap, 0, (j.nseg - ids_cap) * sizeof *j.ids);
 			memset(j.capids + ids_cap, 0, (j.nseg - ids_cap) * sizeof *j.capids);
+			memset(j.segout + ids_cap, 0, (j.nseg - ids_cap) * sizeof *j.segout);
 			ids_cap = j.nseg;
 		}
 		for (size_t i = 0; i < nslots; i++) {
@@ -839,6 +846,28 @@ static void cmd_encode(struct args *a)
 			n_docs += j.nseg / 2;
 			continue;
 		}
+		if (a->format != FMT_RECORDS) {
+			/* Text and JSON lines stream out: the segments' ids, joined. */
+			const char *sep = a->format == FMT_TEXT ? " " : ",";
+			if (first && a->format == FMT_JSONL)
+				dl_out_puts(out, "{\"ids\":[");
+			for (size_t d = 0; d < j.nseg; d++) {
+				if (!j.nids[d])
+					continue;
+				if (ndoc)
+					dl_out_puts(out, sep);
+				dl_out_write(out, j.segout[d].data, j.segout[d].len);
+				ndoc += j.nids[d];
+			}
+			if (last) {
+				dl_out_puts(out, a->format == FMT_TEXT ? "\n" : "]}\n");
+				n_tokens += ndoc;
+				ndoc = 0;
+				n_docs++;
+			}
+			continue;
+		}
+		/* A record needs the whole document's ids. */
 		for (size_t d = 0; d < j.nseg; d++) {
 			DL_GROW(doc, doccap, ndoc + j.nids[d]);
 			memcpy(doc + ndoc, j.ids[d], j.nids[d] * sizeof *doc);
@@ -857,8 +886,11 @@ static void cmd_encode(struct args *a)
 	dl_out_close(out);
 	for (size_t i = 0; i < slots_cap; i++)
 		dl_buf_free(&j.out[i]);
-	for (size_t i = 0; i < ids_cap; i++)
+	for (size_t i = 0; i < ids_cap; i++) {
 		free(j.ids[i]);
+		dl_buf_free(&j.segout[i]);
+	}
+	free(j.segout);
 	for (int i = 0; i < threads; i++) {
 		dl_bpe_encoder_free(j.enc[i]);
 		dl_example_free(&j.ex[i]);

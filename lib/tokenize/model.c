@@ -12,7 +12,8 @@
  * token. Short pieces use a flat array (a scan per merge, fast for the few bytes of a word);
  * long ones a doubly linked list with a binary heap of candidate pairs, invalidated lazily, so
  * that a megabyte of one letter costs O(n log n), not O(n^2). A join longer than the longest
- * token is never looked up.
+ * token is never looked up. Each encoder keeps the ids of recent short pieces that are not
+ * tokens themselves (a direct-mapped cache): repeated words skip the merging.
  */
 #include "config.h"
 #include "tokenize/model.h"
@@ -76,12 +77,11 @@ static void table_put(dl_bpe *m, uint32_t id)
 	m->table[i].len = m->len[id];
 }
 
-int64_t dl_bpe_rank(const dl_bpe *m, const uint8_t *p, size_t n)
+/* The rank of p[0..n) given its head word and hash, or -1. */
+static inline int64_t rank_hashed(const dl_bpe *m, const uint8_t *p, size_t n, uint64_t head,
+				  uint64_t h)
 {
-	if (n > m->max_len)
-		return -1;
-	uint64_t head = head_word(p, n);
-	size_t mask = m->table_size - 1, i = (size_t)key_hash(p, n, head) & mask;
+	size_t mask = m->table_size - 1, i = (size_t)h & mask;
 	for (;;) {
 		const struct dl_bpe_slot *s = &m->table[i];
 		if (s->id == EMPTY)
@@ -91,6 +91,14 @@ int64_t dl_bpe_rank(const dl_bpe *m, const uint8_t *p, size_t n)
 			return s->id;
 		i = (i + 1) & mask;
 	}
+}
+
+int64_t dl_bpe_rank(const dl_bpe *m, const uint8_t *p, size_t n)
+{
+	if (n > m->max_len)
+		return -1;
+	uint64_t head = head_word(p, n);
+	return rank_hashed(m, p, n, head, key_hash(p, n, head));
 }
 
 dl_bpe *dl_bpe_new(dl_pretok pattern, const uint8_t *const *tokens, const uint32_t *lens,
@@ -248,6 +256,19 @@ struct dl_bpe_encoder {
 	uint64_t *heap;         /* (rank << 32 | start) with the node in a parallel array */
 	uint32_t *heap_node, *heap_ver;
 	size_t heap_len, link_cap, heap_cap;
+	/* Pieces that are not tokens, with their ids: a direct-mapped cache by hash. */
+	struct cache_entry *cache;
+};
+
+/* A cached piece of up to CACHE_BYTES bytes that merges into up to CACHE_IDS tokens. */
+#define CACHE_SLOTS 16384
+#define CACHE_BYTES 24
+#define CACHE_IDS 10
+struct cache_entry {
+	uint64_t hash;
+	uint8_t len, nids;      /* len 0: empty */
+	uint8_t bytes[CACHE_BYTES];
+	uint32_t ids[CACHE_IDS];
 };
 
 dl_bpe_encoder *dl_bpe_encoder_new(const dl_bpe *m)
@@ -270,6 +291,7 @@ void dl_bpe_encoder_free(dl_bpe_encoder *enc)
 	free(enc->heap);
 	free(enc->heap_node);
 	free(enc->heap_ver);
+	free(enc->cache);
 	free(enc);
 }
 
@@ -444,15 +466,34 @@ void dl_bpe_encode_piece(dl_bpe_encoder *enc, const uint8_t *p, size_t n, uint32
 		push_id(ids, n_ids, cap, m->byte_id[p[0]]);
 		return;
 	}
-	int64_t whole = dl_bpe_rank(m, p, n);
+	uint64_t head = head_word(p, n), h = key_hash(p, n, head);
+	int64_t whole = n <= m->max_len ? rank_hashed(m, p, n, head, h) : -1;
 	if (whole >= 0) {
 		push_id(ids, n_ids, cap, (uint32_t)whole);
 		return;
+	}
+	struct cache_entry *ce = NULL;
+	if (n <= CACHE_BYTES) {
+		if (!enc->cache)
+			enc->cache = dl_calloc(CACHE_SLOTS, sizeof *enc->cache);
+		ce = &enc->cache[(h >> 20) & (CACHE_SLOTS - 1)];
+		if (ce->len == n && ce->hash == h && !memcmp(ce->bytes, p, n)) {
+			for (size_t i = 0; i < ce->nids; i++)
+				push_id(ids, n_ids, cap, ce->ids[i]);
+			return;
+		}
 	}
 	if (n <= FLAT_MAX) {
 		size_t k = merge_flat(enc, p, n, NONE);
 		for (size_t i = 0; i < k; i++)
 			push_id(ids, n_ids, cap, enc->part[i]);
+		if (ce && k <= CACHE_IDS) {
+			ce->hash = h;
+			ce->len = (uint8_t)n;
+			ce->nids = (uint8_t)k;
+			memcpy(ce->bytes, p, n);
+			memcpy(ce->ids, enc->part, k * sizeof *ce->ids);
+		}
 		return;
 	}
 	merge_linked(enc, p, n, NONE);
