@@ -717,6 +717,7 @@ static void encode_chunk(void *ctx, size_t begin, size_t end, int tid)
 		uint32_t **dst = j->lines ? &ids : &j->ids[d];
 		size_t *dn = j->lines ? &nids : &j->nids[d], *dc = j->lines ? &cap : &j->capids[d];
 		*dn = 0;
+		DL_GROW(*dst, *dc, n / 3 + 16);     /* most text takes over 3 bytes a token */
 		k = dl_bpe_encode(j->enc[tid], p, n, j->use, dst, dn, dc, &bad);
 		if (k < n) {
 			j->bad_seg[slot] = d;
