@@ -110,28 +110,6 @@ static char parse_delimiter(const char *s)
 	return *s;
 }
 
-static int takes(const struct command *c, int opt)
-{
-	for (const int *p = c->opts; *p; p++)
-		if (*p == opt)
-			return 1;
-	return 0;
-}
-
-static const char *option_name(int ch)
-{
-	static char buf[48];
-
-	if (ch == 'n')
-		return "-n";
-	for (const struct option *o = longopts; o->name; o++)
-		if (o->val == ch) {
-			snprintf(buf, sizeof buf, "--%s", o->name);
-			break;
-		}
-	return buf;
-}
-
 static void parse_args(const struct command *c, int argc, char **argv, struct args *a)
 {
 	int ch;
@@ -141,9 +119,10 @@ static void parse_args(const struct command *c, int argc, char **argv, struct ar
 	a->n = 10;
 	dl_cli_reset();
 	while ((ch = getopt_long(argc, argv, ":o:n:" DL_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-		if ((ch == 'o' || ch == 'n' || ch >= OPT_COMPRESS) && ch < 0x1000 && !takes(c, ch))
+		if ((ch == 'o' || ch == 'n' || ch >= OPT_COMPRESS) && ch < 0x1000 &&
+		    !dl_cli_takes(c->opts, ch))
 			dl_usage_error("%s: %s does not apply to this command", c->name,
-				       option_name(ch));
+				       dl_cli_option_name(longopts, ch));
 		switch (ch) {
 		case 'o': a->output = optarg; break;
 		case 'n':

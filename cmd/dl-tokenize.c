@@ -113,25 +113,6 @@ struct command {
 static const struct command *cmd;
 static uint64_t n_docs, n_tokens;
 
-static int takes(const struct command *c, int opt)
-{
-	for (const int *p = c->opts; *p; p++)
-		if (*p == opt)
-			return 1;
-	return 0;
-}
-
-static const char *option_name(int ch)
-{
-	static char buf[48];
-	for (const struct option *o = longopts; o->name; o++)
-		if (o->val == ch) {
-			snprintf(buf, sizeof buf, "--%s", o->name);
-			break;
-		}
-	return buf;
-}
-
 static enum fmt parse_format(const char *s)
 {
 	if (!strcmp(s, "text"))
@@ -150,9 +131,10 @@ static void parse_args(const struct command *c, int argc, char **argv, struct ar
 	a->pattern = DL_PRETOK_GPT2;
 	dl_cli_reset();
 	while ((ch = getopt_long(argc, argv, ":o:m:" DL_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-		if ((ch == 'o' || ch == 'm' || (ch >= OPT_VOCAB && ch < 0x1000)) && !takes(c, ch))
+		if ((ch == 'o' || ch == 'm' || (ch >= OPT_VOCAB && ch < 0x1000)) &&
+		    !dl_cli_takes(c->opts, ch))
 			dl_usage_error("%s: %s does not apply to this command", c->name,
-				       ch == 'm' ? "--model" : option_name(ch));
+				       dl_cli_option_name(longopts, ch));
 		switch (ch) {
 		case 'o': a->output = optarg; break;
 		case 'm': a->model = optarg; break;
@@ -338,24 +320,6 @@ static void text_close(struct text_source *s)
 
 /* ------------------------------------------------------------------ train */
 
-/* The earliest occurrence in p[0..n) of any of the specials (the longest of those starting
- * there); returns its offset (n when none) and sets *which. */
-static size_t find_special(const uint8_t *p, size_t n, const char *const *sp, const size_t *splen,
-			   size_t ns, size_t *which)
-{
-	size_t best = n, best_len = 0;
-	for (size_t i = 0; i < ns; i++) {
-		size_t limit = best < n && best + splen[i] < n ? best + splen[i] : n;
-		const uint8_t *q = memmem(p, limit, sp[i], splen[i]);
-		if (q && ((size_t)(q - p) < best || ((size_t)(q - p) == best && splen[i] > best_len))) {
-			best = (size_t)(q - p);
-			best_len = splen[i];
-			*which = i;
-		}
-	}
-	return best;
-}
-
 struct train_job {
 	const uint8_t *text;
 	size_t *doc_start;      /* document (or segment) boundaries: doc_start[0..ndocs] */
@@ -377,7 +341,8 @@ static void count_docs(void *ctx, size_t begin, size_t end, int tid)
 		const uint8_t *p = j->text + j->doc_start[d];
 		size_t n = j->doc_start[d + 1] - j->doc_start[d];
 		while (n) {
-			size_t which = 0, k = find_special(p, n, j->sp, j->splen, j->ns, &which);
+			size_t which = 0, k = dl_find_special(p, n, j->sp, j->splen, j->ns, NULL,
+							      &which);
 			if (k)
 				dl_piece_counter_add_doc(c, p, k);
 			if (k == n)

@@ -17,14 +17,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A file of tests/data/tokenize. */
 static const char *data(const char *name)
 {
-	static char path[8][4200];
+	static char rel[8][256];
 	static int next;
-	const char *src = getenv("DL_SRC");
-	char *p = path[next++ % 8];
-	snprintf(p, sizeof path[0], "%s/tests/data/tokenize/%s", src ? src : ".", name);
-	return p;
+	char *r = rel[next++ % 8];
+	snprintf(r, sizeof rel[0], "tokenize/%s", name);
+	return test_data(r);
 }
 
 static const struct {

@@ -260,3 +260,13 @@ bad:
 	free(out);
 	return NULL;
 }
+
+const char *test_data(const char *rel)
+{
+	static char path[8][4200];
+	static int next;
+	const char *src = getenv("DL_SRC");
+	char *p = path[next++ % 8];
+	snprintf(p, sizeof path[0], "%s/tests/data/%s", src ? src : ".", rel);
+	return p;
+}

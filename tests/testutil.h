@@ -34,6 +34,10 @@ void tdir_remove(void);
 /* tdir/name, in one of 8 static buffers used in turn: valid until 8 more calls. */
 const char *tpath(const char *name);
 
+/* $DL_SRC/tests/data/rel (DL_SRC, set by make check, is the source tree; "." when unset), in
+ * one of 8 static buffers used in turn. */
+const char *test_data(const char *rel);
+
 /* Writes p[0..n) to path, replacing it; fails the test on any error. */
 void write_file(const char *path, const void *p, size_t n);
 /* The whole file, malloc'd and NUL-terminated, *n its length; NULL when it cannot be opened. */

@@ -182,3 +182,23 @@ void dl_log_close(FILE *log)
 	if (fclose(log) != 0)
 		dl_die_errno("log: close failed");
 }
+
+int dl_cli_takes(const int *opts, int opt)
+{
+	for (const int *p = opts; *p; p++)
+		if (*p == opt)
+			return 1;
+	return 0;
+}
+
+const char *dl_cli_option_name(const struct option *longopts, int ch)
+{
+	static char buf[48];
+	for (const struct option *o = longopts; o->name; o++)
+		if (o->val == ch) {
+			snprintf(buf, sizeof buf, "--%s", o->name);
+			return buf;
+		}
+	snprintf(buf, sizeof buf, "-%c", ch);
+	return buf;
+}

@@ -64,6 +64,12 @@ void dl_cli_version_extra(const char *(*line)(void));
 /* Resets getopt for parsing a subcommand's options from argv (argv[0] = the subcommand). */
 void dl_cli_reset(void);
 
+/* Subcommands: whether opt is in the 0-terminated list of the options a command takes, and
+ * an option's name for messages ("--output", or "-n" for a short option without a long
+ * name). The name is in a static buffer, valid until the next call. */
+int dl_cli_takes(const int *opts, int opt);
+const char *dl_cli_option_name(const struct option *longopts, int ch);
+
 /* Number parsing for option values: the whole string must be a number within [min, max],
  * else a usage error naming the option ("--threads: 'x' is not an integer"). */
 long long dl_parse_ll(const char *s, const char *opt, long long min, long long max);

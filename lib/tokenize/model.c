@@ -165,9 +165,11 @@ dl_bpe *dl_bpe_new(dl_pretok pattern, const uint8_t *const *tokens, const uint32
 	m->nspecial = nspecial;
 	m->special_names = dl_calloc(nspecial ? nspecial : 1, sizeof *m->special_names);
 	m->special_ids = dl_calloc(nspecial ? nspecial : 1, sizeof *m->special_ids);
+	m->special_lens = dl_calloc(nspecial ? nspecial : 1, sizeof *m->special_lens);
 	for (size_t i = 0; i < nspecial; i++) {
 		uint32_t id = special_ids[i];
 		m->special_names[i] = dl_strdup(special_names[i]);
+		m->special_lens[i] = strlen(special_names[i]);
 		m->special_ids[i] = id;
 		if (!special_names[i][0]) {
 			dl_errf(e, "special token %zu has an empty name", i);
@@ -210,6 +212,7 @@ void dl_bpe_free(dl_bpe *m)
 		free(m->special_names[i]);
 	free(m->special_names);
 	free(m->special_ids);
+	free(m->special_lens);
 	free(m->arena);
 	free(m->off);
 	free(m->len);
@@ -531,27 +534,22 @@ int dl_bpe_merge_of(const dl_bpe *m, uint32_t id, uint32_t *a, uint32_t *b)
 	return rc;
 }
 
-/* The earliest occurrence in p[0..n) of a special whose use is not TEXT (the longest of those
- * starting there); returns its offset, n when none, and sets *which. */
-static size_t next_special(const dl_bpe *m, const enum dl_special_use *use, const uint8_t *p,
-			   size_t n, size_t *which)
+size_t dl_find_special(const uint8_t *p, size_t n, const char *const *names, const size_t *lens,
+		       size_t ns, const enum dl_special_use *use, size_t *which)
 {
 	size_t best = n, best_len = 0;
-	for (size_t i = 0; i < m->nspecial; i++) {
-		if (use[i] == DL_SPECIAL_TEXT)
+	for (size_t i = 0; i < ns; i++) {
+		if (use && use[i] == DL_SPECIAL_TEXT)
 			continue;
-		size_t len = strlen(m->special_names[i]);
 		/* Only a start before the best so far (or at it, when longer) can win. */
-		size_t limit = best < n ? best + len : n;
-		if (limit > n)
-			limit = n;
-		const uint8_t *q = memmem(p, limit, m->special_names[i], len);
+		size_t limit = best < n && best + lens[i] < n ? best + lens[i] : n;
+		const uint8_t *q = memmem(p, limit, names[i], lens[i]);
 		if (!q)
 			continue;
 		size_t at = (size_t)(q - p);
-		if (at < best || (at == best && len > best_len)) {
+		if (at < best || (at == best && lens[i] > best_len)) {
 			best = at;
-			best_len = len;
+			best_len = lens[i];
 			*which = i;
 		}
 	}
@@ -569,7 +567,9 @@ size_t dl_bpe_encode(dl_bpe_encoder *enc, const uint8_t *text, size_t n,
 		return n;
 	}
 	while (at < n) {
-		size_t w = 0, k = next_special(m, use, text + at, n - at, &w);
+		size_t w = 0, k = dl_find_special(text + at, n - at,
+						  (const char *const *)m->special_names,
+						  m->special_lens, m->nspecial, use, &w);
 		if (k)
 			dl_bpe_encode_ordinary(enc, text + at, k, ids, n_ids, cap);
 		at += k;
@@ -580,7 +580,7 @@ size_t dl_bpe_encode(dl_bpe_encoder *enc, const uint8_t *text, size_t n,
 			return at;
 		}
 		push_id(ids, n_ids, cap, m->special_ids[w]);
-		at += strlen(m->special_names[w]);
+		at += m->special_lens[w];
 	}
 	return n;
 }

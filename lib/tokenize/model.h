@@ -83,6 +83,11 @@ enum dl_special_use {
 	DL_SPECIAL_ALLOWED,     /* becomes its id */
 	DL_SPECIAL_DISALLOWED,  /* must not occur */
 };
+/* The earliest occurrence in p[0..n) of any of the ns strings names[i] (lens[i] bytes), leaving
+ * out those whose use is DL_SPECIAL_TEXT (use NULL: none left out); of several starting
+ * there, the longest. Returns its offset (n when there is none) and sets *which. */
+size_t dl_find_special(const uint8_t *p, size_t n, const char *const *names, const size_t *lens,
+		       size_t ns, const enum dl_special_use *use, size_t *which);
 /* Encodes text with special tokens: the earliest occurrence of an ALLOWED or DISALLOWED
  * special is found first (the longest when several start there); an allowed one becomes its
  * id, the text before it is encoded as ordinary text. Returns n, or the offset of the first

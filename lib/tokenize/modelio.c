@@ -147,9 +147,8 @@ static cJSON *parse_json(const char *path, const char *text, size_t n, dl_err *e
 	return j;
 }
 
-/* ------------------------------------------------------------------ our JSON */
-
-dl_bpe *dl_bpe_load_json(const char *path, dl_err *e)
+/* The JSON document in file path; NULL + e when it cannot be read or parsed. */
+static cJSON *load_json_file(const char *path, dl_err *e)
 {
 	size_t n;
 	char *text = slurp(path, &n, e);
@@ -157,6 +156,14 @@ dl_bpe *dl_bpe_load_json(const char *path, dl_err *e)
 		return NULL;
 	cJSON *j = parse_json(path, text, n, e);
 	free(text);
+	return j;
+}
+
+/* ------------------------------------------------------------------ our JSON */
+
+dl_bpe *dl_bpe_load_json(const char *path, dl_err *e)
+{
+	cJSON *j = load_json_file(path, e);
 	if (!j)
 		return NULL;
 	struct collect c = {0};
@@ -418,12 +425,7 @@ dl_bpe *dl_bpe_load_gpt2(const char *encoder_json, const char *vocab_bpe, dl_err
 	uint32_t enc[256];
 	uint16_t dec[324];
 	gpt2_tables(enc, dec);
-	size_t n;
-	char *text = slurp(encoder_json, &n, e);
-	if (!text)
-		return NULL;
-	cJSON *j = parse_json(encoder_json, text, n, e);
-	free(text);
+	cJSON *j = load_json_file(encoder_json, e);
 	if (!j)
 		return NULL;
 	struct collect c = {0};

@@ -27,6 +27,7 @@ struct dl_bpe {
 	uint32_t byte_id[256];
 	size_t nspecial;
 	char **special_names;
+	size_t *special_lens;
 	uint32_t *special_ids;
 	uint32_t id_limit;
 };

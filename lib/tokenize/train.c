@@ -94,8 +94,8 @@ struct trainer {
 	/* scratch of one merge */
 	uint64_t *newkeys;
 	size_t nnew, newcap;
-	uint32_t *todo;
-	size_t ntodo, todocap;
+	uint32_t *affected;
+	size_t naffected, affcap;
 };
 
 static inline uint64_t pkey(uint32_t l, uint32_t r)
@@ -264,25 +264,25 @@ static void list_append(struct trainer *t, size_t slot, uint32_t w)
 	t->pool[(size_t)p->tail * BLK + 1 + p->fill++] = w;
 }
 
-/* Copies the word list of the pair in slot i to todo. */
+/* Copies the word list of the pair in slot i to affected. */
 static void list_collect(struct trainer *t, size_t i)
 {
 	const struct pair *p = &t->tab[i];
 	uint64_t key = p->key1 - 1;
-	t->ntodo = 0;
+	t->naffected = 0;
 	if (is_byte_pair(key)) {
 		size_t pi = (size_t)(key >> 32) * 256 + (uint32_t)key;
 		size_t b = t->csr_off[pi], e = t->csr_off[pi + 1];
-		DL_GROW(t->todo, t->todocap, e - b);
-		memcpy(t->todo, t->csr + b, (e - b) * sizeof *t->todo);
-		t->ntodo = e - b;
+		DL_GROW(t->affected, t->affcap, e - b);
+		memcpy(t->affected, t->csr + b, (e - b) * sizeof *t->affected);
+		t->naffected = e - b;
 		return;
 	}
 	for (uint32_t b = p->head; b; b = t->pool[(size_t)b * BLK]) {
 		uint32_t k = b == p->tail ? p->fill : BLK - 1;
-		DL_GROW(t->todo, t->todocap, t->ntodo + k);
-		memcpy(t->todo + t->ntodo, t->pool + (size_t)b * BLK + 1, k * sizeof *t->todo);
-		t->ntodo += k;
+		DL_GROW(t->affected, t->affcap, t->naffected + k);
+		memcpy(t->affected + t->naffected, t->pool + (size_t)b * BLK + 1, k * sizeof *t->affected);
+		t->naffected += k;
 	}
 }
 
@@ -597,7 +597,7 @@ static void trainer_free(struct trainer *t)
 	dl_free(t->pool);
 	dl_free(t->heap);
 	dl_free(t->newkeys);
-	dl_free(t->todo);
+	dl_free(t->affected);
 }
 
 size_t dl_bpe_train(const dl_bpe_word *words, size_t n, size_t max_merges,
@@ -624,13 +624,13 @@ size_t dl_bpe_train(const dl_bpe_word *words, size_t n, size_t max_merges,
 		merges[k][1] = b;
 		list_collect(&t, i);
 		table_delete(&t, i);
-		for (size_t x = 0; x < t.ntodo; x++) {
+		for (size_t x = 0; x < t.naffected; x++) {
 			/* The words are far apart: fetch them ahead, in two steps. */
-			if (x + 16 < t.ntodo)
-				__builtin_prefetch(&t.words[t.todo[x + 16]]);
-			if (x + 8 < t.ntodo)
-				__builtin_prefetch(t.sym + t.words[t.todo[x + 8]].off);
-			merge_word(&t, t.todo[x], a, b, c);
+			if (x + 16 < t.naffected)
+				__builtin_prefetch(&t.words[t.affected[x + 16]]);
+			if (x + 8 < t.naffected)
+				__builtin_prefetch(t.sym + t.words[t.affected[x + 8]].off);
+			merge_word(&t, t.affected[x], a, b, c);
 		}
 		push_new_pairs(&t);
 		k++;
