@@ -688,23 +688,8 @@ int main(int argc, char **argv)
 	double t0;
 
 	dl_cli_init(argc, argv, &a.common);
-	if (argc < 2)
-		dl_usage_error("no command given");
-	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
-	    strcmp(argv[1], "help") == 0) {
-		fputs(usage_main, stdout);
-		return 0;
-	}
-	if (strcmp(argv[1], "--version") == 0)
-		dl_cli_version();
-	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
-			c = &commands[i];
-	if (!c) {
-		if (argv[1][0] == '-')
-			dl_usage_error("give a command before options ('%s')", argv[1]);
-		dl_usage_error("'%s' is not a command", argv[1]);
-	}
+	c = &commands[dl_cli_subcommand(argc, argv, commands, sizeof commands / sizeof *commands,
+					sizeof *commands, usage_main)];
 	parse_args(c, argc - 1, argv + 1, &a);
 	log = dl_log_open(a.common.log_path);
 	t0 = dl_now();

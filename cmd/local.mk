@@ -9,3 +9,7 @@ EXTRA_DIST += tests/demo.sh tests/cli/demo.sh tests/cli/record-empty.sh tests/da
 bin_PROGRAMS += dl-tokenize
 dl_tokenize_SOURCES = cmd/dl-tokenize.c
 dl_tokenize_LDADD = $(DLTOKENIZE_LIBS) $(CJSON_LIBS)
+
+bin_PROGRAMS += dl-train
+dl_train_SOURCES = cmd/dl-train.c
+dl_train_LDADD = lib/libdltokenize.a $(DLNN_LIBS)

@@ -16,7 +16,7 @@ FUZZ_USAGE = \
 	echo "A crash is saved as crash-SHA1; fuzz/fuzz_NAME crash-SHA1 runs it again."
 
 FUZZ_TARGETS = fuzz/fuzz_tfrecord fuzz/fuzz_example fuzz/fuzz_jsonl fuzz/fuzz_csv fuzz/fuzz_bpe \
-	fuzz/fuzz_pretok fuzz/fuzz_safetensors
+	fuzz/fuzz_pretok fuzz/fuzz_safetensors fuzz/fuzz_spec
 
 if FUZZ
 AM_CFLAGS += -fsanitize=fuzzer-no-link
@@ -73,6 +73,11 @@ fuzz_fuzz_safetensors_SOURCES = fuzz/fuzz_safetensors.c
 fuzz_fuzz_safetensors_CFLAGS = $(FUZZ_COMPILE)
 fuzz_fuzz_safetensors_LDFLAGS = $(FUZZ_LINK)
 fuzz_fuzz_safetensors_LDADD = $(DLNN_LIBS)
+
+fuzz_fuzz_spec_SOURCES = fuzz/fuzz_spec.c
+fuzz_fuzz_spec_CFLAGS = $(FUZZ_COMPILE)
+fuzz_fuzz_spec_LDFLAGS = $(FUZZ_LINK)
+fuzz_fuzz_spec_LDADD = $(DLNN_LIBS) -lm
 
 # Seed corpora (listed one by one so that dist carries exactly these; after changing
 # fuzz/corpus/make-corpus.py, regenerate this list).
@@ -164,3 +169,18 @@ EXTRA_DIST += fuzz/corpus/make-safetensors-corpus.py \
 	fuzz/corpus/safetensors/truncated-data \
 	fuzz/corpus/safetensors/unknown-dtype \
 	fuzz/corpus/safetensors/unpadded
+EXTRA_DIST += \
+	fuzz/corpus/spec/bad-array \
+	fuzz/corpus/spec/bad-cut \
+	fuzz/corpus/spec/bad-field \
+	fuzz/corpus/spec/bad-heads \
+	fuzz/corpus/spec/bad-one-class \
+	fuzz/corpus/spec/bad-size \
+	fuzz/corpus/spec/bad-twice \
+	fuzz/corpus/spec/bad-type \
+	fuzz/corpus/spec/gpt \
+	fuzz/corpus/spec/gpt-untied \
+	fuzz/corpus/spec/gpt2-large \
+	fuzz/corpus/spec/mlp \
+	fuzz/corpus/spec/mlp-bce-dropout \
+	fuzz/corpus/spec/mlp-mse

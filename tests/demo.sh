@@ -37,3 +37,19 @@ run "dl-record head -n 2 readme.tfrecord | dl-record cat"
 run "dl-tokenize decode -m docs-bpe.json --lines --format records readme.tfrecord | cmp - $src/README.md && echo 'tokenizer round trip: identical text'"
 run "dl-tokenize convert --from gpt2 $src/tests/data/tokenize/gpt2-encoder.json.gz $src/tests/data/tokenize/gpt2-vocab.bpe.gz -o gpt2.json"
 run "printf 'Hello, world!' | dl-tokenize encode -m gpt2.json"
+
+# A character-level GPT: four Transformer blocks trained on the bytes of the King James Bible
+# (Debian's bible-kjv; this project's documentation when it is not installed) for about a
+# minute (DEMO_GPT_STEPS, default 400), then a sample. The tests run it with a few steps.
+steps=${DEMO_GPT_STEPS:-400}
+if command -v bible >/dev/null 2>&1; then
+	run "bible -f gen1:1-rev22:21 > corpus.txt && wc -c corpus.txt"
+else
+	run "cat $src/README.md $src/man/*.[157] > corpus.txt && wc -c corpus.txt"
+fi
+cat >gpt.json <<'SPEC'
+{"type": "gpt", "n_layer": 4, "n_head": 4, "n_embd": 128, "block_size": 128, "vocab_size": 256}
+SPEC
+run "dl-train summary --model gpt.json --batch 16 | tail -n 6"
+run "dl-train fit --model gpt.json --bytes --data corpus.txt --steps $steps --batch 16 --lr 2e-3 --schedule cosine --warmup 20 --min-lr 2e-4 --weight-decay 0.1 --clip 1 -o gpt.safetensors"
+run "dl-train sample -m gpt.safetensors --prompt 'And God said' --tokens 200 --temperature 0.8 --top-k 40"

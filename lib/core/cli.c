@@ -202,3 +202,24 @@ const char *dl_cli_option_name(const struct option *longopts, int ch)
 	snprintf(buf, sizeof buf, "-%c", ch);
 	return buf;
 }
+
+size_t dl_cli_subcommand(int argc, char **argv, const void *table, size_t n, size_t stride,
+			 const char *usage)
+{
+	if (argc < 2)
+		dl_usage_error("give a command");
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		fputs(usage, stdout);
+		exit(0);
+	}
+	if (!strcmp(argv[1], "--version"))
+		dl_cli_version();
+	for (size_t i = 0; i < n; i++) {
+		const char *name = *(const char *const *)((const char *)table + i * stride);
+		if (!strcmp(argv[1], name))
+			return i;
+	}
+	if (argv[1][0] == '-')
+		dl_usage_error("give a command before options ('%s')", argv[1]);
+	dl_usage_error("'%s' is not a command", argv[1]);
+}

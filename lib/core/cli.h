@@ -70,6 +70,13 @@ void dl_cli_reset(void);
 int dl_cli_takes(const int *opts, int opt);
 const char *dl_cli_option_name(const struct option *longopts, int ch);
 
+/* The subcommand named by argv[1], in a table of n entries of stride bytes each starting
+ * with its name (const char *): handles a missing command, --help / -h / help (prints usage,
+ * exits 0), --version, and an unknown word or an option before the command (usage errors).
+ * Returns the entry's index. */
+size_t dl_cli_subcommand(int argc, char **argv, const void *table, size_t n, size_t stride,
+			 const char *usage);
+
 /* Number parsing for option values: the whole string must be a number within [min, max],
  * else a usage error naming the option ("--threads: 'x' is not an integer"). */
 long long dl_parse_ll(const char *s, const char *opt, long long min, long long max);

@@ -19,6 +19,8 @@
 #include "nn/layers.h"
 
 #include <math.h>
+#include <stdint.h>
+#include <string.h>
 
 #define PAR_MIN 32768
 #define CHUNK_VALUES 8192
@@ -89,6 +91,121 @@ static inline float silu_grad(float x)
 	return s * (1.0f + x * (1.0f - s));
 }
 
+/* ---------------------------------------------------------------- vector forms */
+
+/*
+ * GELU tanh and SiLU on 16 floats at a time, in GCC's vector extensions: the same formulas
+ * with an exp that vectorises (glibc's expf is a call per value). The function bodies are
+ * compiled for AVX-512, AVX2 and plain x86-64, picked at load time (target_clones), so no
+ * -march flag is needed. e^x: Cody & Waite's reduction x = n ln2 + r, |r| <= ln2/2, e^r by
+ * its Taylor series to r^7 (truncation below float rounding), 2^n built in the exponent
+ * bits; x is clamped to [-87, 88] (e^-87 ~ 1.6e-38 and e^88 ~ 1.7e38 are normal floats), so
+ * 1 + e^-2u never overflows and sigmoid's tails come out as 0 and 1 within float precision.
+ * Results differ from the scalar forms by a few units in the last place.
+ */
+#define VW 16
+#if defined(__GNUC__) && !defined(__clang__)
+/* The vector helpers are always inlined, so no vector crosses a call and the ABI note does
+ * not apply. */
+#pragma GCC diagnostic ignored "-Wpsabi"
+#endif
+typedef float v16f __attribute__((vector_size(VW * 4)));
+typedef int32_t v16i __attribute__((vector_size(VW * 4)));
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
+#define CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define CLONES
+#endif
+
+static inline __attribute__((always_inline)) v16f v16_splat(float x)
+{
+	return (v16f){ x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x };
+}
+
+static inline __attribute__((always_inline)) v16f v16_clamp(v16f x, float lo, float hi)
+{
+	v16i a = x < v16_splat(lo), b = x > v16_splat(hi);
+	x = (v16f)((~a & (v16i)x) | (a & (v16i)v16_splat(lo)));
+	return (v16f)((~b & (v16i)x) | (b & (v16i)v16_splat(hi)));
+}
+
+static inline __attribute__((always_inline)) v16f v16_exp(v16f x)
+{
+	const float shifter = 12582912.0f;      /* 1.5 * 2^23: rounds to an integer */
+	x = v16_clamp(x, -87.0f, 88.0f);
+	v16f t = x * 1.44269504088896341f + shifter;
+	v16f n = t - shifter;
+	v16f r = (x - n * 0.693359375f) - n * -2.12194440e-4f;
+	v16f p = r * (1.0f / 5040) + 1.0f / 720;
+	p = p * r + 1.0f / 120;
+	p = p * r + 1.0f / 24;
+	p = p * r + 1.0f / 6;
+	p = p * r + 0.5f;
+	p = p * r + 1.0f;
+	p = p * r + 1.0f;
+	v16i two_n = ((v16i)t - (0x4b400000 - 127)) << 23;
+	return p * (v16f)two_n;
+}
+
+static inline __attribute__((always_inline)) v16f v16_load(const float *p)
+{
+	v16f v;
+	memcpy(&v, p, sizeof v);
+	return v;
+}
+
+static inline __attribute__((always_inline)) void v16_store(float *p, v16f v)
+{
+	memcpy(p, &v, sizeof v);
+}
+
+/* Whole blocks of VW; returns how many values were done. */
+CLONES static size_t gelu_tanh_fwd_v(const float *x, float *y, size_t m)
+{
+	size_t i = 0;
+	for (; i + VW <= m; i += VW) {
+		v16f v = v16_load(x + i);
+		v16f u = (v + v * v * v * GELU_K) * SQRT_2_PI;
+		v16_store(y + i, v / (1.0f + v16_exp(-2.0f * u)));
+	}
+	return i;
+}
+
+CLONES static size_t gelu_tanh_bwd_v(const float *x, const float *dy, float *dx, size_t m)
+{
+	size_t i = 0;
+	for (; i + VW <= m; i += VW) {
+		v16f v = v16_clamp(v16_load(x + i), -20.0f, 20.0f);
+		v16f x2 = v * v;
+		v16f s = 1.0f / (1.0f + v16_exp((v + x2 * v * GELU_K) * (-2.0f * SQRT_2_PI)));
+		v16f d = s + 2.0f * v * s * (1.0f - s) * SQRT_2_PI * (1.0f + 3.0f * GELU_K * x2);
+		v16_store(dx + i, v16_load(dx + i) + v16_load(dy + i) * d);
+	}
+	return i;
+}
+
+CLONES static size_t silu_fwd_v(const float *x, float *y, size_t m)
+{
+	size_t i = 0;
+	for (; i + VW <= m; i += VW) {
+		v16f v = v16_load(x + i);
+		v16_store(y + i, v / (1.0f + v16_exp(-v)));
+	}
+	return i;
+}
+
+CLONES static size_t silu_bwd_v(const float *x, const float *dy, float *dx, size_t m)
+{
+	size_t i = 0;
+	for (; i + VW <= m; i += VW) {
+		v16f v = v16_load(x + i);
+		v16f s = 1.0f / (1.0f + v16_exp(-v));
+		v16_store(dx + i, v16_load(dx + i) + v16_load(dy + i) * (s * (1.0f + v * (1.0f - s))));
+	}
+	return i;
+}
+
 /* ---------------------------------------------------------------- activations */
 
 /* ReLU in blocks of BLK: the fixed-length inner loops become branch-free vector code at -O2
@@ -141,11 +258,12 @@ static void act_fwd_range(void *ctx, size_t begin, size_t end, int tid)
 			y[i] = gelu(x[i]);
 		break;
 	case DL_ACT_GELU_TANH:
-		for (size_t i = begin; i < end; i++)
+		for (size_t i = begin + gelu_tanh_fwd_v(x + begin, y + begin, end - begin); i < end;
+		     i++)
 			y[i] = gelu_tanh(x[i]);
 		break;
 	case DL_ACT_SILU:
-		for (size_t i = begin; i < end; i++)
+		for (size_t i = begin + silu_fwd_v(x + begin, y + begin, end - begin); i < end; i++)
 			y[i] = silu(x[i]);
 		break;
 	}
@@ -166,11 +284,13 @@ static void act_bwd_range(void *ctx, size_t begin, size_t end, int tid)
 			dx[i] += dy[i] * gelu_grad(x[i]);
 		break;
 	case DL_ACT_GELU_TANH:
-		for (size_t i = begin; i < end; i++)
+		for (size_t i = begin + gelu_tanh_bwd_v(x + begin, dy + begin, dx + begin,
+							end - begin); i < end; i++)
 			dx[i] += dy[i] * gelu_tanh_grad(x[i]);
 		break;
 	case DL_ACT_SILU:
-		for (size_t i = begin; i < end; i++)
+		for (size_t i = begin + silu_bwd_v(x + begin, dy + begin, dx + begin, end - begin);
+		     i < end; i++)
 			dx[i] += dy[i] * silu_grad(x[i]);
 		break;
 	}

@@ -3,9 +3,11 @@
 # fragments.
 noinst_LIBRARIES += lib/libdlnn.a
 lib_libdlnn_a_SOURCES = lib/nn/layers.h lib/nn/safetensors.h lib/nn/optim.h
-DLNN_LIBS = lib/libdlnn.a lib/libdlblas.a $(DLCORE_LIBS) $(CJSON_LIBS) $(BLAS_LIBS)
+DLNN_LIBS = lib/libdlnn.a lib/libdlblas.a lib/libdlrecord.a $(DLCORE_LIBS) $(CJSON_LIBS) $(BLAS_LIBS)
 
 include lib/nn/layers.mk
 include lib/nn/attention.mk
 include lib/nn/safetensors.mk
 include lib/nn/optim.mk
+include lib/nn/model.mk
+include lib/nn/gpt-golden.mk

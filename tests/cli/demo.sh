@@ -1,8 +1,9 @@
 # The README's demo pipeline runs and its round trips hold.
-DEMO_DIR=$T/demo sh "$DL_SRC/tests/demo.sh" "$DL_BUILD" >"$T/demo.out" 2>&1 || { cat "$T/demo.out" >&2; fail "demo failed"; }
+DEMO_GPT_STEPS=3 DEMO_DIR=$T/demo sh "$DL_SRC/tests/demo.sh" "$DL_BUILD" >"$T/demo.out" 2>&1 || { cat "$T/demo.out" >&2; fail "demo failed"; }
 grep -q 'iris.tfrecord: 150 records' "$T/demo.out" || fail "verify line missing"
 grep -q '^150$' "$T/demo.out" || fail "shards do not count 150 records"
 grep -q 'JSON lines round trip: identical records' "$T/demo.out" || fail "JSON round trip"
 grep -q 'CSV round trip: identical records' "$T/demo.out" || fail "CSV round trip"
 grep -q 'tokenizer round trip: identical text' "$T/demo.out" || fail "tokenizer round trip"
 grep -q '^15496 11 995 0$' "$T/demo.out" || fail "GPT-2 ids of 'Hello, world!' (tiktoken: 15496 11 995 0)"
+grep -q '^And God said' "$T/demo.out" || fail "the GPT sample does not start with its prompt"

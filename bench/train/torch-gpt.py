@@ -1,0 +1,139 @@
+#!/usr/bin/python3
+"""torch-gpt.py -- the PyTorch side of dl-train's GPT benchmark: a byte-level GPT on the KJV.
+
+Trains contrib/dl_torch.py's GPT (n_layer 4, n_head 4, n_embd 128, block_size 128,
+vocab_size 256, tied, with biases, no dropout: 842,496 parameters) on the raw bytes of
+$DL_BENCH_DATA/train/kjv-train.txt (bench/train/make-data.sh) and prints, one "key value"
+per line, the settings, the median wall time of a training step over the steps after the
+first 3 (forward, backward, optimizer; the batch is drawn outside the clock), the training
+loss of the last step, and the validation loss after the last step:
+
+    /usr/bin/python3 bench/train/torch-gpt.py --steps 200 --threads 2
+
+Batches: --batch (32) windows of block_size + 1 bytes at start positions drawn uniformly
+from [0, n - block_size - 1] by a torch.Generator seeded with --seed; inputs are the first
+block_size bytes, targets the last. Optimizer: torch.optim.AdamW (foreach=False), lr 1e-3
+constant, betas 0.9/0.999, eps 1e-8, weight decay 0.1 on tensors of two or more dimensions
+only; no gradient clipping unless --clip is given. Validation: --val-windows (64) windows of
+kjv-valid.txt at the fixed starts floor(k * (n - block_size - 1) / (K - 1)), k = 0..K-1,
+evaluated in batches of --batch; the mean of their per-window mean cross-entropies, in nats.
+
+For comparison, karpathy/llm.c's CPU trainer can be built next to it (outside this tree;
+never commit its code). Its CPU trainer fine-tunes GPT-2 124M from a checkpoint on GPT-2
+tokens (B 4, T 64 by default), so it is not the same model: compare throughput in tokens
+per second and FLOPs, not losses.
+    git clone https://github.com/karpathy/llm.c && cd llm.c
+    ./dev/download_starter_pack.sh        # gpt2_124M.bin, tokenizer, tinyshakespeare tokens
+    make train_gpt2                       # needs gcc with OpenMP (libgomp)
+    OMP_NUM_THREADS=2 ./train_gpt2        # prints the time of each step in ms
+"""
+import argparse
+import os
+import statistics
+import sys
+import time
+
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "contrib"))
+import dl_torch  # noqa: E402
+
+SPEC = {"type": "gpt", "n_layer": 4, "n_head": 4, "n_embd": 128, "block_size": 128,
+        "vocab_size": 256, "tie_weights": True, "bias": True, "dropout": 0.0}
+WARMUP_STEPS = 3
+
+
+def read_bytes(path):
+    with open(path, "rb") as f:
+        return torch.frombuffer(bytearray(f.read()), dtype=torch.uint8).long()
+
+
+def windows(data, starts, t):
+    rows = torch.stack([data[s:s + t + 1] for s in starts.tolist()])
+    return rows[:, :-1], rows[:, 1:]
+
+
+def validate(model, data, k, b, t):
+    n = data.numel()
+    if n < t + 2:
+        raise SystemExit("torch-gpt.py: validation file shorter than a window")
+    last = n - t - 1
+    starts = torch.tensor([(i * last) // (k - 1) if k > 1 else 0 for i in range(k)])
+    model.eval()
+    total = 0.0
+    with torch.no_grad():
+        for i in range(0, k, b):
+            x, y = windows(data, starts[i:i + b], t)
+            logits, _ = model(x)
+            ce = torch.nn.functional.cross_entropy(logits.view(-1, logits.size(-1)),
+                                                   y.reshape(-1), reduction="none")
+            total += ce.view(x.shape[0], t).mean(dim=1).double().sum().item()
+    model.train()
+    return total / k
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    data_dir = os.path.join(os.environ.get("DL_BENCH_DATA", "/tmp/dl-bench"), "train")
+    ap.add_argument("--data", default=data_dir, help="directory of kjv-{train,valid}.txt")
+    ap.add_argument("--steps", type=int, default=100)
+    ap.add_argument("--threads", type=int, default=os.cpu_count())
+    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--weight-decay", type=float, default=0.1)
+    ap.add_argument("--beta2", type=float, default=0.999)
+    ap.add_argument("--clip", type=float, default=0.0, help="max gradient norm, 0 = none")
+    ap.add_argument("--val-windows", type=int, default=64)
+    ap.add_argument("--seed", type=int, default=1)
+    a = ap.parse_args()
+    if a.steps <= WARMUP_STEPS:
+        ap.error("--steps must exceed %d (the untimed warmup steps)" % WARMUP_STEPS)
+
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(a.seed)
+    train = read_bytes(os.path.join(a.data, "kjv-train.txt"))
+    valid = read_bytes(os.path.join(a.data, "kjv-valid.txt"))
+    t = SPEC["block_size"]
+    model = dl_torch.build(SPEC)
+    opt = dl_torch.adamw(model, lr=a.lr, betas=(0.9, a.beta2), weight_decay=a.weight_decay)
+    g = torch.Generator().manual_seed(a.seed)
+
+    times, loss = [], None
+    for s in range(a.steps):
+        x, y = windows(train, torch.randint(0, train.numel() - t - 1, (a.batch,), generator=g), t)
+        t0 = time.perf_counter()
+        opt.zero_grad(set_to_none=True)
+        _, loss = model(x, y)
+        loss.backward()
+        if a.clip > 0:
+            torch.nn.utils.clip_grad_norm_(model.parameters(), a.clip)
+        opt.step()
+        dt = time.perf_counter() - t0
+        if s >= WARMUP_STEPS:
+            times.append(dt)
+    ms = 1000 * statistics.median(times)
+    val = validate(model, valid, a.val_windows, a.batch, t)
+
+    nparams = sum(p.numel() for p in model.parameters())
+    print("program torch-gpt.py")
+    print("torch %s" % torch.__version__)
+    print("threads %d" % a.threads)
+    print("params %d" % nparams)
+    print("batch %d" % a.batch)
+    print("block_size %d" % t)
+    print("steps %d" % a.steps)
+    print("lr %r" % a.lr)
+    print("weight_decay %r" % a.weight_decay)
+    print("beta2 %r" % a.beta2)
+    print("clip %r" % a.clip)
+    print("seed %d" % a.seed)
+    print("ms_per_step %.2f" % ms)
+    print("tokens_per_s %.0f" % (a.batch * t / (ms / 1000)))
+    print("train_loss %.4f" % loss.item())
+    print("val_loss %.4f" % val)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
