@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define WINDOWS ((uint64_t)1 << 40)
 #define EPOCHS ((uint64_t)2 << 40)
@@ -549,6 +550,7 @@ struct fit {
 	struct batchbuf bb;
 	uint64_t step, total, per_epoch;
 	const char *out;
+	int progress;           /* step lines on stderr: a terminal, or --verbose */
 };
 
 static void save(struct fit *f, const char *path)
@@ -587,6 +589,12 @@ static void fit_setup_model(struct fit *f, dl_spec *s)
 			dl_warn("%s has no %s state: the optimizer starts afresh", a->resume,
 				a->optim == DL_OPT_SGD ? "sgd" : a->optim == DL_OPT_ADAM ? "adam"
 											 : "adamw");
+		const char *seed = dl_ckpt_meta(c, "seed");
+		char want[32];
+		snprintf(want, sizeof want, "%" PRIu64, a->common.seed);
+		if (seed && strcmp(seed, want) != 0)
+			dl_warn("%s was trained with --seed %s, this run uses %s: the batches and "
+				"dropout will differ from an uninterrupted run", a->resume, seed, want);
 		const char *st = dl_ckpt_meta(c, "step");
 		f->step = st ? strtoull(st, NULL, 10) : f->opt.step;
 		dl_ckpt_close(c);
@@ -662,7 +670,7 @@ static void fit_report(struct fit *f, double loss, double lr, double norm, doubl
 {
 	const dl_spec *s = dl_model_spec(f->m);
 	const char *unit = s->kind == DL_MODEL_GPT ? "tok/s" : "samples/s";
-	if (show && !f->a->common.quiet)
+	if (show && f->progress)
 		fprintf(stderr, "step %" PRIu64 "/%" PRIu64 "  loss %.4f  lr %.3g  %.0f %s\n",
 			f->step, f->total, loss, lr, rate, unit);
 	if (isnan(norm))
@@ -721,7 +729,7 @@ static void fit_loop(struct fit *f)
 		}
 	}
 	fit_eval(f);
-	if (!a->common.quiet && f->total > 0)
+	if (f->progress && f->total > 0)
 		fprintf(stderr, "%" PRIu64 " steps in %.2f s\n", f->total, dl_now() - t_start);
 }
 
@@ -735,6 +743,7 @@ static void cmd_fit(struct args *a)
 	if (!a->data)
 		dl_usage_error("fit: give the training data with --data FILE");
 	f.out = a->output;
+	f.progress = !a->common.quiet && (a->common.verbose || isatty(STDERR_FILENO));
 	f.opt.conf = (dl_optim_conf){ .kind = a->optim, .lr = a->lr, .momentum = a->momentum,
 				      .nesterov = a->nesterov, .beta1 = a->beta1,
 				      .beta2 = a->beta2, .eps = a->eps, .weight_decay = a->wd };

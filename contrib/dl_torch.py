@@ -229,9 +229,7 @@ class SelfAttention(nn.Module):
         v = v.view(b, t, self.nh, hs).transpose(1, 2)
         att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(hs))
         att = att.masked_fill(~self.mask[:t, :t], float("-inf"))
-        att = F.softmax(att, dim=-1)
-        if self.p > 0:
-            att = F.dropout(att, self.p, self.training)
+        att = F.softmax(att, dim=-1)   # dl-train has no dropout on the probabilities
         y = (att @ v).transpose(1, 2).contiguous().view(b, t, c)
         y = self.c_proj(y)
         if self.p > 0:
@@ -345,7 +343,7 @@ def params(model):
 # optimizers and schedules
 
 
-def adamw(model, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
+def adamw(model, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.01):
     """torch.optim.AdamW with weight decay on tensors of two or more dimensions only (the
     first group) and none on biases and norms (the second), as dl-train does."""
     ps = params(model)
