@@ -666,20 +666,20 @@ static double fit_step(struct fit *f, double *norm, double *lr)
 }
 
 static void fit_report(struct fit *f, double loss, double lr, double norm, double rate,
-		       int show)
+		       double shown, double ms, int show)
 {
 	const dl_spec *s = dl_model_spec(f->m);
 	const char *unit = s->kind == DL_MODEL_GPT ? "tok/s" : "samples/s";
 	if (show && f->progress)
 		fprintf(stderr, "step %" PRIu64 "/%" PRIu64 "  loss %.4f  lr %.3g  %.0f %s\n",
-			f->step, f->total, loss, lr, rate, unit);
+			f->step, f->total, loss, lr, shown, unit);
+	const char *what = s->kind == DL_MODEL_GPT ? "tokens_per_s" : "samples_per_s";
 	if (isnan(norm))
-		dl_log(metrics, "\"step\":%" PRIu64 ",\"loss\":%.6g,\"lr\":%.6g,\"%s\":%.6g", f->step,
-		       loss, lr, s->kind == DL_MODEL_GPT ? "tokens_per_s" : "samples_per_s", rate);
+		dl_log(metrics, "\"step\":%" PRIu64 ",\"loss\":%.6g,\"lr\":%.6g,\"%s\":%.6g,"
+		       "\"ms\":%.3f", f->step, loss, lr, what, rate, ms);
 	else
 		dl_log(metrics, "\"step\":%" PRIu64 ",\"loss\":%.6g,\"lr\":%.6g,\"grad_norm\":%.6g,"
-		       "\"%s\":%.6g", f->step, loss, lr, norm,
-		       s->kind == DL_MODEL_GPT ? "tokens_per_s" : "samples_per_s", rate);
+		       "\"%s\":%.6g,\"ms\":%.3f", f->step, loss, lr, norm, what, rate, ms);
 }
 
 static void fit_loop(struct fit *f)
@@ -705,11 +705,13 @@ static void fit_loop(struct fit *f)
 		double now = dl_now();
 		int last = f->step == f->total;
 		int show = a->common.verbose || now - t_last >= 2.0 || last || f->step == 1;
+		/* the log has this step's rate; a progress line the rate since the last one */
 		double rate = per_step / (now - t0 > 0 ? now - t0 : 1e-9);
-		if (show && f->step > s_last && !a->common.verbose)
-			rate = per_step * (double)(f->step - s_last) / (now - t_last > 0 ? now - t_last
-											 : 1e-9);
-		fit_report(f, loss, lr, norm, rate, show);
+		double shown = rate;
+		if (show && f->step > s_last + 1)
+			shown = per_step * (double)(f->step - s_last) / (now - t_last > 0 ? now - t_last
+											  : 1e-9);
+		fit_report(f, loss, lr, norm, rate, shown, (now - t0) * 1e3, show);
 		if (show) {
 			t_last = now;
 			s_last = f->step;

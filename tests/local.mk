@@ -42,3 +42,4 @@ EXTRA_DIST += \
 	tests/data/record/bad/truncated-footer.tfrecord \
 	tests/data/record/bad/truncated-header.tfrecord \
 	tests/data/record/bad/truncated-payload.tfrecord
+include tests/train.mk

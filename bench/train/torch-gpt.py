@@ -9,6 +9,7 @@ first 3 (forward, backward, optimizer; the batch is drawn outside the clock), th
 loss of the last step, and the validation loss after the last step:
 
     /usr/bin/python3 bench/train/torch-gpt.py --steps 200 --threads 2
+    /usr/bin/python3 bench/train/torch-gpt.py --eval-ckpt CKPT    # a dl-train run, same windows
 
 Batches: --batch (32) windows of block_size + 1 bytes at start positions drawn uniformly
 from [0, n - block_size - 1] by a torch.Generator seeded with --seed; inputs are the first
@@ -18,14 +19,9 @@ only; no gradient clipping unless --clip is given. Validation: --val-windows (64
 kjv-valid.txt at the fixed starts floor(k * (n - block_size - 1) / (K - 1)), k = 0..K-1,
 evaluated in batches of --batch; the mean of their per-window mean cross-entropies, in nats.
 
-For comparison, karpathy/llm.c's CPU trainer can be built next to it (outside this tree;
-never commit its code). Its CPU trainer fine-tunes GPT-2 124M from a checkpoint on GPT-2
-tokens (B 4, T 64 by default), so it is not the same model: compare throughput in tokens
-per second and FLOPs, not losses.
-    git clone https://github.com/karpathy/llm.c && cd llm.c
-    ./dev/download_starter_pack.sh        # gpt2_124M.bin, tokenizer, tinyshakespeare tokens
-    make train_gpt2                       # needs gcc with OpenMP (libgomp)
-    OMP_NUM_THREADS=2 ./train_gpt2        # prints the time of each step in ms
+For comparison, bench/train/run times karpathy/llm.c's CPU trainer (train_gpt2.c, built
+outside this tree) on the same model, weights and data; see bench/train/llmc-files.py and
+bench/RESULTS.md for how.
 """
 import argparse
 import os
@@ -86,7 +82,16 @@ def main():
     ap.add_argument("--clip", type=float, default=0.0, help="max gradient norm, 0 = none")
     ap.add_argument("--val-windows", type=int, default=64)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--eval-ckpt", metavar="CKPT",
+                    help="only print val_loss of a dl-train checkpoint on the same windows")
     a = ap.parse_args()
+    if a.eval_ckpt:
+        torch.set_num_threads(a.threads)
+        valid = read_bytes(os.path.join(a.data, "kjv-valid.txt"))
+        _, model, _, _ = dl_torch.load_checkpoint(a.eval_ckpt)
+        print("val_loss %.4f" % validate(model, valid, a.val_windows, a.batch,
+                                         SPEC["block_size"]))
+        return 0
     if a.steps <= WARMUP_STEPS:
         ap.error("--steps must exceed %d (the untimed warmup steps)" % WARMUP_STEPS)
 

@@ -73,6 +73,8 @@ static int ex_open(struct exreader *r, const char *path, enum dl_data_format f,
 	if (f == DL_DATA_RECORDS) {
 		r->tr = dl_tfrecord_reader_new(r->in, 0);
 	} else if (f == DL_DATA_CSV) {
+		/* The label is found by name like any feature; naming it to the reader makes a
+		 * header without it an error at once (label NULL: it may be absent). */
 		dl_csv_options opt = { .label = label };
 		r->csv = dl_csv_open_in(r->in, &opt, e);
 		if (!r->csv) {
@@ -331,6 +333,10 @@ static int table_row(dl_table *t, const dl_example *ex, const char *label, const
 		if (strcmp(dl_feature_name(ex, f), label) == 0)
 			continue;
 		feature_floats(ex, f, x);
+		for (size_t k = 0; k < numeric_count(f); k++)
+			if (!isfinite(x[k]))
+				return dl_errf(e, "%s: feature '%s' value %g is not a finite float", where,
+					       dl_feature_name(ex, f), (double)x[k]);
 		x += numeric_count(f);
 	}
 	int rc = row_target(t, ex, label, s, where, e);
@@ -352,7 +358,7 @@ int dl_table_load(dl_table *t, const char *path, enum dl_data_format f, const ch
 	if (s->loss != DL_LOSS_SOFTMAX)
 		t->ycols = s->sizes[s->nsizes - 1];
 	struct exreader r;
-	if (ex_open(&r, path, f, label, e))
+	if (ex_open(&r, path, f, need_label ? label : NULL, e))
 		return -1;
 	dl_example ex;
 	dl_example_init(&ex);

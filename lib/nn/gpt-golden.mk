@@ -12,4 +12,4 @@ EXTRA_DIST += tests/data/nn/gpt-golden.safetensors tests/golden/nn/make-gpt.py \
 	contrib/dl_torch.py tests/golden/nn/make-digits.py tests/golden/nn/digits-torch.py \
 	tests/data/nn/digits-train.csv tests/data/nn/digits-test.csv \
 	tests/data/nn/digits-torch.txt bench/train/make-data.sh bench/train/torch-gpt.py \
-	bench/train/torch-mlp.py
+	bench/train/torch-mlp.py bench/train/llmc-files.py bench/train/run
