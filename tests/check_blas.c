@@ -17,7 +17,16 @@ START_TEST(test_kernel_choice)
 	const char *env = getenv("OPENBLAS_CORETYPE");
 	const char *want = dl_blas_preferred_kernel();
 	const char *user = getenv("DL_TEST_USER_CORETYPE");
-	if (getenv("DL_BLAS_REEXEC")) {
+	const char *mark = getenv("DL_BLAS_REEXEC");
+	/* The idle-thread spin is set: by the user, or short by dl. */
+	const char *timeout = getenv("OPENBLAS_THREAD_TIMEOUT");
+	const char *user_timeout = getenv("DL_TEST_USER_TIMEOUT");
+	ck_assert_ptr_nonnull(timeout);
+	if (user_timeout)
+		ck_assert_str_eq(timeout, user_timeout);
+	else if (mark && strcmp(mark, "timeout") == 0)
+		ck_assert_str_eq(timeout, "4");     /* the only reason dl re-executed */
+	if (mark && strcmp(mark, "kernel") == 0) {
 		/* dl chose: the variable is ours and OpenBLAS took it. */
 		ck_assert_ptr_nonnull(want);
 		ck_assert_str_eq(env, want);

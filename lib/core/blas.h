@@ -6,7 +6,11 @@
  * OPENBLAS_CORETYPE once, when the library is loaded, so it cannot be changed from main():
  * dl_blas_init re-executes the program once with OPENBLAS_CORETYPE=SkylakeX when the CPU has
  * AVX-512 (F, BW, DQ, VL, CD) and the variable is unset. A value the user set is never
- * touched. Call it first thing in main, before reading any input or creating any file.
+ * touched. It also shortens the time an idle OpenBLAS thread spins before sleeping
+ * (OPENBLAS_THREAD_TIMEOUT, read at load time too) unless the user set it, so that BLAS
+ * threads do not compete with the program's own between products; that alone is also a
+ * reason to re-execute. Call it first thing in main, before reading any input or creating
+ * any file.
  * It also sets the BLAS thread count, and registers a --version line naming the kernel.
  */
 #ifndef DL_CORE_BLAS_H
