@@ -850,6 +850,47 @@ START_TEST(test_pool_identical)
 }
 END_TEST
 
+/* The _set twins write dx (whatever it held) exactly as zeroing it and adding would, and
+ * still add into dw and db. */
+START_TEST(test_set_twins)
+{
+	uint64_t st = 77;
+	size_t n = 37, in = 19, out = 23, m = 3 * 8192 + 45;
+	float *x = frand(n * in, &st, -1, 1, NULL), *w = frand(out * in, &st, -1, 1, NULL);
+	float *dy = frand(n * out, &st, -1, 1, NULL);
+	float *dx1 = fvec(n * in), *dx2 = frand(n * in, &st, -9, 9, NULL);
+	float *dw1 = frand(out * in, &st, -1, 1, NULL), *dw2 = fvec(out * in);
+	float *db1 = frand(out, &st, -1, 1, NULL), *db2 = fvec(out);
+	memcpy(dw2, dw1, out * in * sizeof *dw1);
+	memcpy(db2, db1, out * sizeof *db1);
+	dl_linear_bwd(x, w, dy, dx1, dw1, db1, n, in, out);
+	dl_linear_bwd_set(x, w, dy, dx2, dw2, db2, n, in, out);
+	ck_assert_mem_eq(dx1, dx2, n * in * sizeof *dx1);
+	ck_assert_mem_eq(dw1, dw2, out * in * sizeof *dw1);
+	ck_assert_mem_eq(db1, db2, out * sizeof *db1);
+	/* no output columns: dx is all zeros */
+	dl_linear_bwd_set(x, w, dy, dx2, NULL, NULL, n, in, 0);
+	for (size_t i = 0; i < n * in; i++)
+		ck_assert(dx2[i] == 0.0f);
+
+	float *a = frand(m, &st, -6, 6, NULL), *g = frand(m, &st, -1, 1, NULL);
+	dl_pool *pool = dl_pool_new(2);
+	for (int k = 0; k < 4; k++) {
+		for (int p = 0; p < 2; p++) {
+			float *r1 = fvec(m), *r2 = frand(m, &st, -9, 9, NULL);
+			dl_act_bwd((enum dl_act)k, a, g, r1, m, NULL);
+			dl_act_bwd_set((enum dl_act)k, a, g, r2, m, p ? pool : NULL);
+			ck_assert_mem_eq(r1, r2, m * sizeof *r1);
+			free(r1);
+			free(r2);
+		}
+	}
+	dl_pool_free(pool);
+	free(x); free(w); free(dy); free(dx1); free(dx2); free(dw1); free(dw2); free(db1);
+	free(db2); free(a); free(g);
+}
+END_TEST
+
 int main(int argc, char **argv)
 {
 	dl_blas_init(argc, argv);
@@ -857,6 +898,7 @@ int main(int argc, char **argv)
 	TCase *tc = tcase(s, "linear", 0);
 	tcase_add_test(tc, test_linear);
 	tcase_add_test(tc, test_linear_shapes);
+	tcase_add_test(tc, test_set_twins);
 	tcase_add_test(tc, test_embedding);
 	tcase_add_test(tc, test_dropout);
 	tc = tcase(s, "norm", 0);

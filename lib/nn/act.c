@@ -241,6 +241,7 @@ struct act_job {
 	const float *x, *dy;
 	float *y, *dx;
 	size_t h;
+	int set;                /* backward writes dx: zero each chunk while it is in cache */
 };
 
 static void act_fwd_range(void *ctx, size_t begin, size_t end, int tid)
@@ -275,6 +276,8 @@ static void act_bwd_range(void *ctx, size_t begin, size_t end, int tid)
 	const float *restrict x = J->x, *restrict dy = J->dy;
 	float *restrict dx = J->dx;
 	(void)tid;
+	if (J->set)
+		memset(dx + begin, 0, (end - begin) * sizeof *dx);
 	switch (J->a) {
 	case DL_ACT_RELU:
 		relu_bwd(x + begin, dy + begin, dx + begin, end - begin);
@@ -308,6 +311,21 @@ void dl_act_bwd(enum dl_act a, const float *x, const float *dy, float *dx, size_
 	if (!dx)
 		return;
 	struct act_job J = {.a = a, .x = x, .dy = dy, .dx = dx};
+	run(pool, m, 1, act_bwd_range, &J);
+}
+
+void dl_act_bwd_set(enum dl_act a, const float *x, const float *dy, float *dx, size_t m,
+		    dl_pool *pool)
+{
+	if (!dx)
+		return;
+	struct act_job J = {.a = a, .x = x, .dy = dy, .dx = dx, .set = 1};
+	/* in chunks that fit a core's cache even on one thread */
+	if (!pool || dl_pool_threads(pool) < 2 || m < PAR_MIN) {
+		for (size_t i = 0; i < m; i += CHUNK_VALUES)
+			act_bwd_range(&J, i, i + CHUNK_VALUES < m ? i + CHUNK_VALUES : m, 0);
+		return;
+	}
 	run(pool, m, 1, act_bwd_range, &J);
 }
 

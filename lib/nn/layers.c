@@ -61,14 +61,14 @@ static void colsum_block(const float *src, size_t n, size_t ld, size_t nb, doubl
 	}
 }
 
-void dl_linear_bwd(const float *x, const float *w, const float *dy, float *dx, float *dw,
-		   float *db, size_t n, size_t in, size_t out)
+static void linear_bwd(const float *x, const float *w, const float *dy, float *dx, float *dw,
+		       float *db, size_t n, size_t in, size_t out, float dx_beta)
 {
 	if (n == 0 || out == 0)
 		return;
 	if (in > 0 && dx)
 		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)in, (int)out,
-			    1.0f, dy, (int)out, w, (int)in, 1.0f, dx, (int)in);
+			    1.0f, dy, (int)out, w, (int)in, dx_beta, dx, (int)in);
 	if (in > 0 && dw)
 		cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)out, (int)in, (int)n,
 			    1.0f, dy, (int)out, x, (int)in, 1.0f, dw, (int)in);
@@ -81,6 +81,20 @@ void dl_linear_bwd(const float *x, const float *w, const float *dy, float *dx, f
 		for (size_t k = 0; k < nb; k++)
 			db[j0 + k] = (float)(db[j0 + k] + acc[k]);
 	}
+}
+
+void dl_linear_bwd(const float *x, const float *w, const float *dy, float *dx, float *dw,
+		   float *db, size_t n, size_t in, size_t out)
+{
+	linear_bwd(x, w, dy, dx, dw, db, n, in, out, 1.0f);
+}
+
+void dl_linear_bwd_set(const float *x, const float *w, const float *dy, float *dx, float *dw,
+		       float *db, size_t n, size_t in, size_t out)
+{
+	if (n > 0 && out == 0 && dx)
+		memset(dx, 0, n * in * sizeof *dx);
+	linear_bwd(x, w, dy, dx, dw, db, n, in, out, 0.0f);
 }
 
 void dl_embedding_fwd(const int32_t *ids, const float *table, float *y, size_t n, size_t c)

@@ -16,7 +16,9 @@
  *     branch and gradient accumulation need no extra pass;
  *   - dx, dw or db may be NULL when that gradient is not wanted;
  *   - the forward inputs (and any cache the forward filled) are passed again unchanged.
- * Matrix products go through cblas_sgemm; the pool, when not NULL, runs the element-wise
+ * A few backward functions have a _set twin that WRITES dx instead (dw, db are still added):
+ * for a scratch gradient the caller would otherwise zero first, which costs a pass over
+ * memory. Matrix products go through cblas_sgemm; the pool, when not NULL, runs the element-wise
  * and per-row work on its threads. Results do not depend on the number of threads except
  * through the order of float additions inside sgemm.
  */
@@ -33,6 +35,8 @@ void dl_linear_fwd(const float *x, const float *w, const float *b, float *y, siz
 		   size_t in, size_t out);
 void dl_linear_bwd(const float *x, const float *w, const float *dy, float *dx, float *dw,
 		   float *db, size_t n, size_t in, size_t out);
+void dl_linear_bwd_set(const float *x, const float *w, const float *dy, float *dx, float *dw,
+		       float *db, size_t n, size_t in, size_t out);
 
 /* Embedding: y[i, :] = table[ids[i], :], table [vocab, c]. Ids must be < vocab (checked by
  * the caller). Backward adds dy rows into dtable rows. */
@@ -61,6 +65,8 @@ enum dl_act { DL_ACT_RELU, DL_ACT_GELU, DL_ACT_GELU_TANH, DL_ACT_SILU };
 void dl_act_fwd(enum dl_act a, const float *x, float *y, size_t m, dl_pool *pool);
 void dl_act_bwd(enum dl_act a, const float *x, const float *dy, float *dx, size_t m,
 		dl_pool *pool);
+void dl_act_bwd_set(enum dl_act a, const float *x, const float *dy, float *dx, size_t m,
+		    dl_pool *pool);
 
 /* SwiGLU (Shazeer 2020): x[n, 2h] holds a = x[:, :h] and b = x[:, h:]; y[n, h] = silu(a) * b. */
 void dl_swiglu_fwd(const float *x, float *y, size_t n, size_t h, dl_pool *pool);

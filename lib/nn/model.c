@@ -13,7 +13,8 @@
  *     ln2 = LN(res1); fc = ln2 Wfc^T + b; g = gelu_tanh(fc); res2 = res1 + drop(g Wp^T + b)
  * and the backward walks it in reverse with one gradient of the residual stream, dres, into
  * which each LayerNorm backward adds its input gradient (the residual's identity path is
- * dres itself). Scratch gradients are zeroed before each kernel adds into them.
+ * dres itself). Scratch gradients are written by the _set kernels, or zeroed before a
+ * kernel adds into them.
  */
 #include "config.h"
 #include "nn/model.h"
@@ -497,9 +498,7 @@ static void mlp_backward(dl_model *m, dl_pool *pool)
 		size_t in = s->sizes[i], out = s->sizes[i + 1];
 		const float *hin = i ? m->lin[i - 1].a : m->x;
 		float *dh = i ? m->s1 : NULL;
-		if (dh)
-			zero(dh, b * in);
-		dl_linear_bwd(hin, P(m, L->w), d, dh, G(m, L->w), G(m, L->b), b, in, out);
+		dl_linear_bwd_set(hin, P(m, L->w), d, dh, G(m, L->w), G(m, L->b), b, in, out);
 		if (!i)
 			break;
 		const struct mlp_slots *prev = &m->lin[i - 1];
@@ -508,8 +507,7 @@ static void mlp_backward(dl_model *m, dl_pool *pool)
 			dl_dropout_bwd(prev->mask, s->dropout, dh, m->s2, b * in);
 			dh = m->s2;
 		}
-		zero(m->s3, b * in);
-		dl_act_bwd(s->act, prev->z, dh, m->s3, b * in, pool);
+		dl_act_bwd_set(s->act, prev->z, dh, m->s3, b * in, pool);
 		d = m->s3;
 	}
 }
@@ -591,9 +589,8 @@ static void gpt_backward(dl_model *m, dl_pool *pool)
 	float *dres = m->s4;
 	const float *xl = s->n_layer ? m->blk[s->n_layer - 1].res2 : m->x0;
 
-	zero(m->s5, n * c);
-	dl_linear_bwd(m->lnf, P(m, m->head), m->dout, m->s5, G(m, m->head), NULL, n, c,
-		      s->vocab_size);
+	dl_linear_bwd_set(m->lnf, P(m, m->head), m->dout, m->s5, G(m, m->head), NULL, n, c,
+			  s->vocab_size);
 	zero(dres, n * c);
 	dl_layernorm_bwd(xl, P(m, m->lnfw), m->mf, m->rf, m->s5, dres, G(m, m->lnfw),
 			 G(m, m->lnfb), n, c, pool);
@@ -602,26 +599,21 @@ static void gpt_backward(dl_model *m, dl_pool *pool)
 		const float *xin = l ? m->blk[l - 1].res2 : m->x0;
 		/* MLP branch */
 		const float *d = branch_grad(m, drop ? B->mask2 : NULL, dres, n * c);
-		zero(m->s1, n * 4 * c);
-		dl_linear_bwd(B->fcg, P(m, B->mpw), d, m->s1, G(m, B->mpw), G(m, B->mpb), n, 4 * c,
-			      c);
-		zero(m->s2, n * 4 * c);
-		dl_act_bwd(DL_ACT_GELU_TANH, B->fc, m->s1, m->s2, n * 4 * c, pool);
-		zero(m->s5, n * c);
-		dl_linear_bwd(B->ln2, P(m, B->fcw), m->s2, m->s5, G(m, B->fcw), G(m, B->fcb), n, c,
-			      4 * c);
+		dl_linear_bwd_set(B->fcg, P(m, B->mpw), d, m->s1, G(m, B->mpw), G(m, B->mpb), n,
+				  4 * c, c);
+		dl_act_bwd_set(DL_ACT_GELU_TANH, B->fc, m->s1, m->s2, n * 4 * c, pool);
+		dl_linear_bwd_set(B->ln2, P(m, B->fcw), m->s2, m->s5, G(m, B->fcw), G(m, B->fcb), n,
+				  c, 4 * c);
 		dl_layernorm_bwd(B->res1, P(m, B->ln2w), B->m2, B->r2, m->s5, dres, G(m, B->ln2w),
 				 G(m, B->ln2b), n, c, pool);
 		/* attention branch */
 		d = branch_grad(m, drop ? B->mask1 : NULL, dres, n * c);
-		zero(m->s1, n * c);
-		dl_linear_bwd(B->atty, P(m, B->projw), d, m->s1, G(m, B->projw), G(m, B->projb), n,
-			      c, c);
+		dl_linear_bwd_set(B->atty, P(m, B->projw), d, m->s1, G(m, B->projw), G(m, B->projb),
+				  n, c, c);
 		zero(m->s3, n * 3 * c);
 		dl_attention_bwd(B->qkv, B->att, m->s1, m->s3, b, t, c, nh, pool);
-		zero(m->s5, n * c);
-		dl_linear_bwd(B->ln1, P(m, B->attw), m->s3, m->s5, G(m, B->attw), G(m, B->attb), n,
-			      c, 3 * c);
+		dl_linear_bwd_set(B->ln1, P(m, B->attw), m->s3, m->s5, G(m, B->attw), G(m, B->attb),
+				  n, c, 3 * c);
 		dl_layernorm_bwd(xin, P(m, B->ln1w), B->m1, B->r1, m->s5, dres, G(m, B->ln1w),
 				 G(m, B->ln1b), n, c, pool);
 	}
