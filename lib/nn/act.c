@@ -17,6 +17,7 @@
  */
 #include "config.h"
 #include "nn/layers.h"
+#include "nn/simd.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -95,13 +96,12 @@ static inline float silu_grad(float x)
 
 /*
  * GELU tanh and SiLU on 16 floats at a time, in GCC's vector extensions: the same formulas
- * with an exp that vectorises (glibc's expf is a call per value). The function bodies are
- * compiled for AVX-512, AVX2 and plain x86-64, picked at load time (target_clones), so no
- * -march flag is needed. e^x: Cody & Waite's reduction x = n ln2 + r, |r| <= ln2/2, e^r by
- * its Taylor series to r^7 (truncation below float rounding), 2^n built in the exponent
- * bits; x is clamped to [-87, 88] (e^-87 ~ 1.6e-38 and e^88 ~ 1.7e38 are normal floats), so
- * 1 + e^-2u never overflows and sigmoid's tails come out as 0 and 1 within float precision.
- * Results differ from the scalar forms by a few units in the last place.
+ * with an exp that vectorises (glibc's expf is a call per value), compiled per processor
+ * (nn/simd.h). e^x: Cody & Waite's reduction x = n ln2 + r, |r| <= ln2/2, e^r by its Taylor
+ * series to r^7 (truncation below float rounding), 2^n built in the exponent bits; x is
+ * clamped to [-87, 88] (e^-87 ~ 1.6e-38 and e^88 ~ 1.7e38 are normal floats), so 1 + e^-2u
+ * never overflows and sigmoid's tails come out as 0 and 1 within float precision. Results
+ * differ from the scalar forms by a few units in the last place.
  */
 #define VW 16
 #if defined(__GNUC__) && !defined(__clang__)
@@ -112,11 +112,6 @@ static inline float silu_grad(float x)
 typedef float v16f __attribute__((vector_size(VW * 4)));
 typedef int32_t v16i __attribute__((vector_size(VW * 4)));
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
-#define CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define CLONES
-#endif
 
 static inline __attribute__((always_inline)) v16f v16_splat(float x)
 {
@@ -161,7 +156,7 @@ static inline __attribute__((always_inline)) void v16_store(float *p, v16f v)
 }
 
 /* Whole blocks of VW; returns how many values were done. */
-CLONES static size_t gelu_tanh_fwd_v(const float *x, float *y, size_t m)
+DL_CLONES static size_t gelu_tanh_fwd_v(const float *x, float *y, size_t m)
 {
 	size_t i = 0;
 	for (; i + VW <= m; i += VW) {
@@ -172,7 +167,7 @@ CLONES static size_t gelu_tanh_fwd_v(const float *x, float *y, size_t m)
 	return i;
 }
 
-CLONES static size_t gelu_tanh_bwd_v(const float *x, const float *dy, float *dx, size_t m)
+DL_CLONES static size_t gelu_tanh_bwd_v(const float *x, const float *dy, float *dx, size_t m)
 {
 	size_t i = 0;
 	for (; i + VW <= m; i += VW) {
@@ -185,7 +180,7 @@ CLONES static size_t gelu_tanh_bwd_v(const float *x, const float *dy, float *dx,
 	return i;
 }
 
-CLONES static size_t silu_fwd_v(const float *x, float *y, size_t m)
+DL_CLONES static size_t silu_fwd_v(const float *x, float *y, size_t m)
 {
 	size_t i = 0;
 	for (; i + VW <= m; i += VW) {
@@ -195,7 +190,7 @@ CLONES static size_t silu_fwd_v(const float *x, float *y, size_t m)
 	return i;
 }
 
-CLONES static size_t silu_bwd_v(const float *x, const float *dy, float *dx, size_t m)
+DL_CLONES static size_t silu_bwd_v(const float *x, const float *dy, float *dx, size_t m)
 {
 	size_t i = 0;
 	for (; i + VW <= m; i += VW) {

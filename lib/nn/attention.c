@@ -29,6 +29,7 @@
  */
 #include "config.h"
 #include "nn/layers.h"
+#include "nn/simd.h"
 #include "core/alloc.h"
 
 #include <cblas.h>
@@ -126,7 +127,7 @@ static inline vf vexp(vf x)
 }
 
 /* Softmax of row[0..n) in place (n >= 1), then zeros in row[n..m). */
-static void softmax_causal_row(float *row, size_t n, size_t m)
+DL_INLINE void softmax_causal_row(float *row, size_t n, size_t m)
 {
 	size_t nv = n / VL * VL, tail = n - nv;
 	vf last = vsplat(-INFINITY);           /* row[nv..n), padded with -inf */
@@ -154,7 +155,7 @@ static void softmax_causal_row(float *row, size_t n, size_t m)
 }
 
 /* One (batch, head) pair of the forward. */
-static void fwd_pair(const struct attn_job *J, size_t bi, size_t h)
+DL_INLINE void fwd_pair(const struct attn_job *J, size_t bi, size_t h)
 {
 	size_t t = J->t, c = J->c, d = J->d, ld = 3 * c;
 	const float *q = J->qkv + bi * t * ld + h * d;
@@ -178,7 +179,7 @@ static void fwd_pair(const struct attn_job *J, size_t bi, size_t h)
 
 /* dS from dP in place, row i of n = i + 1 entries: dS = P * (dP - sum(P * dP)); zeros in
  * [n, m). (The softmax Jacobian: d p_j / d s_k = p_j (delta_jk - p_k).) */
-static void softmax_bwd_row(const float *p, float *dp, size_t n, size_t m)
+DL_INLINE void softmax_bwd_row(const float *p, float *dp, size_t n, size_t m)
 {
 	size_t nv = n / VL * VL;
 	vf acc = vsplat(0.0f);
@@ -197,7 +198,7 @@ static void softmax_bwd_row(const float *p, float *dp, size_t n, size_t m)
 }
 
 /* One (batch, head) pair of the backward; ds is the thread's t x t scratch. */
-static void bwd_pair(const struct attn_job *J, size_t bi, size_t h, float *ds)
+DL_INLINE void bwd_pair(const struct attn_job *J, size_t bi, size_t h, float *ds)
 {
 	size_t t = J->t, c = J->c, d = J->d, ld = 3 * c;
 	size_t off = bi * t * ld + h * d;
@@ -231,7 +232,7 @@ static void bwd_pair(const struct attn_job *J, size_t bi, size_t h, float *ds)
 	}
 }
 
-static void fwd_fn(void *ctx, size_t begin, size_t end, int tid)
+DL_CLONES static void fwd_fn(void *ctx, size_t begin, size_t end, int tid)
 {
 	const struct attn_job *J = ctx;
 	(void)tid;
@@ -239,7 +240,7 @@ static void fwd_fn(void *ctx, size_t begin, size_t end, int tid)
 		fwd_pair(J, p / J->nh, p % J->nh);
 }
 
-static void bwd_fn(void *ctx, size_t begin, size_t end, int tid)
+DL_CLONES static void bwd_fn(void *ctx, size_t begin, size_t end, int tid)
 {
 	const struct attn_job *J = ctx;
 	float *ds = J->scratch + (size_t)tid * J->t * J->t;

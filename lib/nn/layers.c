@@ -12,6 +12,7 @@
  */
 #include "config.h"
 #include "nn/layers.h"
+#include "nn/simd.h"
 
 #include <cblas.h>
 #include <string.h>
@@ -44,7 +45,7 @@ void dl_linear_fwd(const float *x, const float *w, const float *b, float *y, siz
 
 /* acc[0..nb) += the sums over n rows (stride ld) of the columns src[0..nb). A full block
  * takes the fixed-length loop, which the compiler vectorises. */
-static void colsum_block(const float *src, size_t n, size_t ld, size_t nb, double *acc)
+DL_CLONES static void colsum_block(const float *src, size_t n, size_t ld, size_t nb, double *acc)
 {
 	if (nb == COLSUM_BLOCK) {
 		for (size_t i = 0; i < n; i++) {

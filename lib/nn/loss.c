@@ -19,6 +19,7 @@
  */
 #include "config.h"
 #include "nn/layers.h"
+#include "nn/simd.h"
 
 #include <math.h>
 #include <string.h>
@@ -37,14 +38,14 @@ struct ce_job {
 	double part[CE_BLOCKS];
 };
 
-static int ce_counts(const struct ce_job *J, size_t i)
+DL_INLINE int ce_counts(const struct ce_job *J, size_t i)
 {
 	int32_t t = J->targets[i];
 	return t != J->ignore && t >= 0 && (size_t)t < J->v;
 }
 
 /* The largest of l[0..v), over lanes of fixed-length loops that vectorise. */
-static float row_max(const float *l, size_t v)
+DL_INLINE float row_max(const float *l, size_t v)
 {
 	float lane[LANES];
 	size_t j = 0;
@@ -68,7 +69,7 @@ static float row_max(const float *l, size_t v)
 }
 
 /* The loss of row i; writes its gradient row when asked. */
-static double ce_row(const struct ce_job *J, size_t i)
+DL_INLINE double ce_row(const struct ce_job *J, size_t i)
 {
 	size_t v = J->v;
 	const float *restrict l = J->logits + i * v;
@@ -96,7 +97,7 @@ static double ce_row(const struct ce_job *J, size_t i)
 	return (double)mx + log(s) - (double)l[J->targets[i]];
 }
 
-static void ce_blocks(void *ctx, size_t begin, size_t end, int tid)
+DL_CLONES static void ce_blocks(void *ctx, size_t begin, size_t end, int tid)
 {
 	struct ce_job *J = ctx;
 	(void)tid;

@@ -369,8 +369,16 @@ double dl_model_train_flops(const dl_model *m)
 
 /* --- initialisation --- */
 
-static float *P(dl_model *m, size_t t) { return t == NONE ? NULL : m->params + m->tensors[t].offset; }
-static float *G(dl_model *m, size_t t) { return t == NONE ? NULL : m->grads + m->tensors[t].offset; }
+/* Tensor t's parameters and gradients; NULL for an absent tensor (a bias of "bias": false). */
+static float *P(dl_model *m, size_t t)
+{
+	return t == NONE ? NULL : m->params + m->tensors[t].offset;
+}
+
+static float *G(dl_model *m, size_t t)
+{
+	return t == NONE ? NULL : m->grads + m->tensors[t].offset;
+}
 
 static void fill_uniform(float *p, size_t n, double bound, dl_rng *r)
 {

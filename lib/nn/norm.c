@@ -23,6 +23,7 @@
  */
 #include "config.h"
 #include "nn/layers.h"
+#include "nn/simd.h"
 
 #include <math.h>
 
@@ -50,7 +51,7 @@ static void run(dl_pool *pool, size_t n, size_t width, dl_pool_fn fn, void *ctx)
 
 /* ---------------------------------------------------------------- row sums */
 
-static double sum_lanes(const double *acc)
+DL_INLINE double sum_lanes(const double *acc)
 {
 	double s = 0;
 	for (int k = 0; k < LANES; k++)
@@ -58,7 +59,7 @@ static double sum_lanes(const double *acc)
 	return s;
 }
 
-static double row_sum(const float *x, size_t c)
+DL_INLINE double row_sum(const float *x, size_t c)
 {
 	double acc[LANES] = {0};
 	size_t j = 0;
@@ -72,7 +73,7 @@ static double row_sum(const float *x, size_t c)
 }
 
 /* sum((x - m)^2) */
-static double row_sqdev(const float *x, size_t c, double m)
+DL_INLINE double row_sqdev(const float *x, size_t c, double m)
 {
 	double acc[LANES] = {0};
 	size_t j = 0;
@@ -92,7 +93,7 @@ static double row_sqdev(const float *x, size_t c, double m)
 /* ---------------------------------------------------------------- LayerNorm */
 
 /* y = (x - m) r gamma (+ beta) */
-static void ln_scale(const float *restrict x, const float *restrict g, const float *restrict b,
+DL_INLINE void ln_scale(const float *restrict x, const float *restrict g, const float *restrict b,
 		     float *restrict y, size_t c, float m, float r)
 {
 	size_t j = 0;
@@ -118,7 +119,7 @@ struct ln_job {
 	float eps;
 };
 
-static void ln_fwd_rows(void *ctx, size_t begin, size_t end, int tid)
+DL_CLONES static void ln_fwd_rows(void *ctx, size_t begin, size_t end, int tid)
 {
 	const struct ln_job *J = ctx;
 	size_t c = J->c;
@@ -146,7 +147,7 @@ void dl_layernorm_fwd(const float *x, const float *gamma, const float *beta, flo
 }
 
 /* sum(g) and sum(g xhat) of one row, g = dy gamma, xhat = (x - m) r. */
-static void ln_row_dots(const float *x, const float *gamma, const float *dy, size_t c, float m,
+DL_INLINE void ln_row_dots(const float *x, const float *gamma, const float *dy, size_t c, float m,
 			float r, double *sg, double *sgx)
 {
 	double a[LANES] = {0}, b[LANES] = {0};
@@ -169,7 +170,7 @@ static void ln_row_dots(const float *x, const float *gamma, const float *dy, siz
 	*sgx = s2;
 }
 
-static void ln_bwd_rows(void *ctx, size_t begin, size_t end, int tid)
+DL_CLONES static void ln_bwd_rows(void *ctx, size_t begin, size_t end, int tid)
 {
 	const struct ln_job *J = ctx;
 	size_t c = J->c;
@@ -193,7 +194,7 @@ static void ln_bwd_rows(void *ctx, size_t begin, size_t end, int tid)
 
 /* One row's share of a column block: ag[k] += dy[k] xhat[k], ab[k] += dy[k] (ab not NULL).
  * A full block runs fixed-length loops, which the compiler vectorises. */
-static void col_accum(const float *restrict x, const float *restrict dy, float m, float r,
+DL_INLINE void col_accum(const float *restrict x, const float *restrict dy, float m, float r,
 		      size_t nb, double *restrict ag, double *restrict ab)
 {
 	if (nb == COL_BLOCK) {
@@ -212,7 +213,7 @@ static void col_accum(const float *restrict x, const float *restrict dy, float m
 }
 
 /* dgamma and dbeta over the column blocks [begin, end) (in units of COL_BLOCK). */
-static void ln_bwd_cols(void *ctx, size_t begin, size_t end, int tid)
+DL_CLONES static void ln_bwd_cols(void *ctx, size_t begin, size_t end, int tid)
 {
 	const struct ln_job *J = ctx;
 	size_t c = J->c;
@@ -250,7 +251,7 @@ void dl_layernorm_bwd(const float *x, const float *gamma, const float *mean, con
 
 /* ---------------------------------------------------------------- RMSNorm */
 
-static double row_sumsq(const float *x, size_t c)
+DL_INLINE double row_sumsq(const float *x, size_t c)
 {
 	double acc[LANES] = {0};
 	size_t j = 0;
@@ -263,7 +264,7 @@ static double row_sumsq(const float *x, size_t c)
 	return s;
 }
 
-static void rms_fwd_rows(void *ctx, size_t begin, size_t end, int tid)
+DL_CLONES static void rms_fwd_rows(void *ctx, size_t begin, size_t end, int tid)
 {
 	const struct ln_job *J = ctx;
 	size_t c = J->c;
@@ -293,7 +294,7 @@ void dl_rmsnorm_fwd(const float *x, const float *gamma, float *y, float *rstd, s
 	run(pool, n, c, rms_fwd_rows, &J);
 }
 
-static void rms_bwd_rows(void *ctx, size_t begin, size_t end, int tid)
+DL_CLONES static void rms_bwd_rows(void *ctx, size_t begin, size_t end, int tid)
 {
 	const struct ln_job *J = ctx;
 	size_t c = J->c;
@@ -315,7 +316,7 @@ static void rms_bwd_rows(void *ctx, size_t begin, size_t end, int tid)
 	}
 }
 
-static void rms_bwd_cols(void *ctx, size_t begin, size_t end, int tid)
+DL_CLONES static void rms_bwd_cols(void *ctx, size_t begin, size_t end, int tid)
 {
 	const struct ln_job *J = ctx;
 	size_t c = J->c;
