@@ -37,6 +37,9 @@
 #define EPOCHS ((uint64_t)2 << 40)
 #define DROPOUT ((uint64_t)3 << 40)
 #define SAMPLING ((uint64_t)4 << 40)
+/* A step of fewer training FLOPs than this runs on one thread: waking threads for products
+ * this small costs more than they save. */
+#define SMALL_STEP 2e8
 
 static const char usage_main[] =
 	"Usage: dl-train COMMAND [OPTIONS]\n"
@@ -754,6 +757,15 @@ static void cmd_fit(struct args *a)
 	f.pool = pool_new(a);
 	dl_spec s;
 	fit_setup_model(&f, &s);
+	double step_flops = dl_model_train_flops(f.m) * (double)a->batch * (double)a->accum *
+			    (s.kind == DL_MODEL_GPT ? (double)s.block_size : 1.0);
+	if (step_flops < SMALL_STEP && a->common.threads > 1) {
+		if (a->common.verbose)
+			fprintf(stderr, "a step is %.3g FLOPs: one thread\n", step_flops);
+		dl_pool_free(f.pool);
+		f.pool = NULL;
+		dl_blas_set_threads(1);
+	}
 	load_data(&f.train, a, a->data, &s, 1);
 	if (a->valid) {
 		load_data(&f.valid, a, a->valid, &s, 1);

@@ -194,6 +194,46 @@ __attribute__((target("avx2,fma"))) static size_t adam_avx2(const struct step *c
 	return i;
 }
 
+static int have_avx512(void)
+{
+	return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+	       __builtin_cpu_supports("avx512vl");
+}
+
+/* Sixteen elements of adam_one at a time: the operations of adam_avx2, lane for lane, so the
+ * same bits; the decay mask becomes a lane mask. */
+__attribute__((target("avx512f,avx512bw,avx512vl"))) static size_t
+adam_avx512(const struct step *c, size_t begin, size_t end)
+{
+	const __m512 wd = _mm512_set1_ps(c->wd), decay = _mm512_set1_ps(c->decay);
+	const __m512 b1 = _mm512_set1_ps(c->b1), omb1 = _mm512_set1_ps(c->omb1);
+	const __m512 b2 = _mm512_set1_ps(c->b2), omb2 = _mm512_set1_ps(c->omb2);
+	const __m512 bc2 = _mm512_set1_ps(c->bc2_sqrt), eps = _mm512_set1_ps(c->eps);
+	const __m512 ns = _mm512_set1_ps(c->neg_step);
+	size_t i = begin;
+	for (; i + 16 <= end; i += 16) {
+		__m512 d = _mm512_loadu_ps(c->g + i), p = _mm512_loadu_ps(c->p + i);
+		__mmask16 k = 0xffff;
+		if (c->mask) {
+			__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(c->mask + i));
+			k = _mm_test_epi8_mask(b, b);
+		}
+		if (c->l2)
+			d = _mm512_mask_blend_ps(k, d, _mm512_fmadd_ps(p, wd, d));
+		else if (c->decoupled)
+			p = _mm512_mask_blend_ps(k, p, _mm512_mul_ps(p, decay));
+		__m512 m = _mm512_fmadd_ps(d, omb1, _mm512_mul_ps(_mm512_loadu_ps(c->m + i), b1));
+		__m512 v = _mm512_fmadd_ps(_mm512_mul_ps(omb2, d), d,
+					   _mm512_mul_ps(_mm512_loadu_ps(c->v + i), b2));
+		__m512 den = _mm512_add_ps(_mm512_div_ps(_mm512_sqrt_ps(v), bc2), eps);
+		_mm512_storeu_ps(c->m + i, m);
+		_mm512_storeu_ps(c->v + i, v);
+		p = _mm512_add_ps(p, _mm512_div_ps(_mm512_mul_ps(ns, m), den));
+		_mm512_storeu_ps(c->p + i, p);
+	}
+	return i;
+}
+
 /* The squares of g[0, n - n % 16) summed into s[0, 16): element i into s[i % 16]. The
  * square of a float is exact in double, so this is the scalar loop's arithmetic. */
 __attribute__((target("avx2,fma"))) static size_t sumsq_avx2(const float *g, size_t n,
@@ -238,6 +278,8 @@ static void adam_range(void *ctx, size_t begin, size_t end, int tid)
 	const struct step *c = ctx;
 	(void)tid;
 #ifdef DL_OPTIM_AVX2
+	if (have_avx512())
+		begin = adam_avx512(c, begin, end);
 	if (have_avx2())
 		begin = adam_avx2(c, begin, end);
 #endif
