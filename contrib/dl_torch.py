@@ -74,7 +74,7 @@ _NAMES = {v: k for k, v in _DTYPES.items()}
 _RAW = {torch.bfloat16: torch.int16, torch.float16: torch.int16}
 
 
-def _bytes(t):
+def st_tensor_bytes(t):
     t = t.detach().contiguous().cpu()
     if t.dtype in _RAW:
         t = t.view(_RAW[t.dtype])
@@ -92,7 +92,7 @@ def st_dumps(tensors, metadata=None):
     for name, t in items:
         if name in head:
             raise ValueError("duplicate tensor name %r" % name)
-        b = _bytes(t)
+        b = st_tensor_bytes(t)
         head[name] = {"dtype": _NAMES[t.dtype], "shape": list(t.shape),
                       "data_offsets": [off, off + len(b)]}
         blobs.append(b)

@@ -10,6 +10,7 @@ loss of the last step, and the validation loss after the last step:
 
     /usr/bin/python3 bench/train/torch-gpt.py --steps 200 --threads 2
     /usr/bin/python3 bench/train/torch-gpt.py --eval-ckpt CKPT    # a dl-train run, same windows
+    /usr/bin/python3 bench/train/torch-gpt.py --init CKPT ...      # from dl-train's weights
 
 Batches: --batch (32) windows of block_size + 1 bytes at start positions drawn uniformly
 from [0, n - block_size - 1] by a torch.Generator seeded with --seed; inputs are the first
@@ -82,6 +83,8 @@ def main():
     ap.add_argument("--clip", type=float, default=0.0, help="max gradient norm, 0 = none")
     ap.add_argument("--val-windows", type=int, default=64)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--init", metavar="CKPT",
+                    help="start from the weights of a dl-train checkpoint (same spec)")
     ap.add_argument("--eval-ckpt", metavar="CKPT",
                     help="only print val_loss of a dl-train checkpoint on the same windows")
     a = ap.parse_args()
@@ -101,6 +104,9 @@ def main():
     valid = read_bytes(os.path.join(a.data, "kjv-valid.txt"))
     t = SPEC["block_size"]
     model = dl_torch.build(SPEC)
+    if a.init:
+        _, start, _, _ = dl_torch.load_checkpoint(a.init)
+        model.load_state_dict(start.state_dict())
     opt = dl_torch.adamw(model, lr=a.lr, betas=(0.9, a.beta2), weight_decay=a.weight_decay)
     g = torch.Generator().manual_seed(a.seed)
 

@@ -96,12 +96,10 @@ static inline float silu_grad(float x)
 
 /*
  * GELU tanh and SiLU on 16 floats at a time, in GCC's vector extensions: the same formulas
- * with an exp that vectorises (glibc's expf is a call per value), compiled per processor
- * (nn/simd.h). e^x: Cody & Waite's reduction x = n ln2 + r, |r| <= ln2/2, e^r by its Taylor
- * series to r^7 (truncation below float rounding), 2^n built in the exponent bits; x is
- * clamped to [-87, 88] (e^-87 ~ 1.6e-38 and e^88 ~ 1.7e38 are normal floats), so 1 + e^-2u
- * never overflows and sigmoid's tails come out as 0 and 1 within float precision. Results
- * differ from the scalar forms by a few units in the last place.
+ * with an exp that vectorises (glibc's expf is a call per value; nn/simd.h), compiled per
+ * processor. exp's clamping to [-87, 88] keeps 1 + e^-2u finite, and sigmoid's tails come
+ * out as 0 and 1 within float precision. Results differ from the scalar forms by a few
+ * units in the last place.
  */
 #define VW 16
 #if defined(__GNUC__) && !defined(__clang__)
@@ -113,44 +111,28 @@ typedef float v16f __attribute__((vector_size(VW * 4)));
 typedef int32_t v16i __attribute__((vector_size(VW * 4)));
 
 
-static inline __attribute__((always_inline)) v16f v16_splat(float x)
+DL_INLINE v16f v16_splat(float x)
 {
 	return (v16f){ x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x };
 }
 
-static inline __attribute__((always_inline)) v16f v16_clamp(v16f x, float lo, float hi)
+DL_INLINE v16f v16_clamp(v16f x, float lo, float hi)
 {
 	v16i a = x < v16_splat(lo), b = x > v16_splat(hi);
 	x = (v16f)((~a & (v16i)x) | (a & (v16i)v16_splat(lo)));
 	return (v16f)((~b & (v16i)x) | (b & (v16i)v16_splat(hi)));
 }
 
-static inline __attribute__((always_inline)) v16f v16_exp(v16f x)
-{
-	const float shifter = 12582912.0f;      /* 1.5 * 2^23: rounds to an integer */
-	x = v16_clamp(x, -87.0f, 88.0f);
-	v16f t = x * 1.44269504088896341f + shifter;
-	v16f n = t - shifter;
-	v16f r = (x - n * 0.693359375f) - n * -2.12194440e-4f;
-	v16f p = r * (1.0f / 5040) + 1.0f / 720;
-	p = p * r + 1.0f / 120;
-	p = p * r + 1.0f / 24;
-	p = p * r + 1.0f / 6;
-	p = p * r + 0.5f;
-	p = p * r + 1.0f;
-	p = p * r + 1.0f;
-	v16i two_n = ((v16i)t - (0x4b400000 - 127)) << 23;
-	return p * (v16f)two_n;
-}
+DL_DEFINE_VEXP(v16_exp, v16f, v16i)
 
-static inline __attribute__((always_inline)) v16f v16_load(const float *p)
+DL_INLINE v16f v16_load(const float *p)
 {
 	v16f v;
 	memcpy(&v, p, sizeof v);
 	return v;
 }
 
-static inline __attribute__((always_inline)) void v16_store(float *p, v16f v)
+DL_INLINE void v16_store(float *p, v16f v)
 {
 	memcpy(p, &v, sizeof v);
 }

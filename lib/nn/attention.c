@@ -99,32 +99,8 @@ static inline float vhmax(vf v)
 	return m;
 }
 
-/*
- * e^x for x <= 0 (a softmax after its maximum is subtracted). Cody & Waite's reduction
- * x = n ln2 + r, |r| <= ln2 / 2, with ln2 split in a short high part (n * 0.693359375 is
- * exact) and the remainder; e^r by its Taylor series to r^7 (truncation error below
- * 0.35^8 / 8! ~ 6e-9, under float rounding); 2^n built in the exponent bits. The integer
- * n comes from adding 1.5 * 2^23, which rounds x / ln2 to an integer in the low mantissa
- * bits. Below -87 (where e^x is no longer a normal float) the result is 0, as for -inf.
- */
-static inline vf vexp(vf x)
-{
-	const float shifter = 12582912.0f;      /* 1.5 * 2^23 */
-	vi under = x < vsplat(-87.0f);
-	x = (vf)((~under & (vi)x) | (under & (vi)vsplat(-87.0f)));
-	vf t = x * 1.44269504088896341f + shifter;
-	vf n = t - shifter;
-	vf r = (x - n * 0.693359375f) - n * -2.12194440e-4f;
-	vf p = r * (1.0f / 5040) + 1.0f / 720;
-	p = p * r + 1.0f / 120;
-	p = p * r + 1.0f / 24;
-	p = p * r + 1.0f / 6;
-	p = p * r + 0.5f;
-	p = p * r + 1.0f;
-	p = p * r + 1.0f;
-	vi two_n = ((vi)t - (0x4b400000 - 127)) << 23;
-	return (vf)(~under & (vi)(p * (vf)two_n));
-}
+/* e^x (nn/simd.h); for a softmax, after its maximum is subtracted: x <= 0. */
+DL_DEFINE_VEXP(vexp, vf, vi)
 
 /* Softmax of row[0..n) in place (n >= 1), then zeros in row[n..m). */
 DL_INLINE void softmax_causal_row(float *row, size_t n, size_t m)

@@ -7,7 +7,7 @@ interoperability test use this one, written from the format's public description
     u64 little-endian N | N bytes of JSON header | data
     header: {"__metadata__": {str: str}, NAME: {"dtype", "shape", "data_offsets": [b, e]}}
 
-The writer emits what the reference writer emits: compact JSON, "__metadata__" first, the
+The writer (contrib/dl_torch.py's) emits what the reference writer emits: compact JSON, "__metadata__" first, the
 tensors in the order given (each as dtype, shape, data_offsets), spaces after the JSON up to
 a multiple of 8 bytes, then the tensors' bytes back to back. The reader checks the same
 things as lib/nn/safetensors.c (offsets tile the data exactly, shapes match, names unique).
@@ -19,10 +19,18 @@ As a command (used by tests/cli/safetensors-torch.sh):
     st.py sample OUT       write a file with every dtype and the awkward values
 """
 import json
+import os
 import struct
 import sys
 
 import torch
+
+# The writer is dl_torch.py's (contrib/), the one users of dl-train get; this file adds the
+# strict reader and the commands.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..",
+                                "contrib"))
+from dl_torch import st_tensor_bytes as tensor_bytes  # noqa: E402
+from dl_torch import st_dumps as dumps  # noqa: E402
 
 DTYPES = {
     "F32": torch.float32, "F16": torch.float16, "BF16": torch.bfloat16,
@@ -33,13 +41,6 @@ NAMES = {v: k for k, v in DTYPES.items()}
 FLOATS = ("F32", "F16", "BF16", "F64")
 # Same-size integer types to take the raw bytes of types numpy lacks.
 RAW = {torch.bfloat16: torch.int16, torch.float16: torch.int16}
-
-
-def tensor_bytes(t):
-    t = t.detach().contiguous().cpu()
-    if t.dtype in RAW:
-        t = t.view(RAW[t.dtype])
-    return t.numpy().tobytes()
 
 
 def tensor_from(dtype, shape, raw):
@@ -54,26 +55,6 @@ def tensor_from(dtype, shape, raw):
     if base is not d:
         t = t.view(d)
     return t.reshape(shape)
-
-
-def dumps(tensors, metadata=None):
-    """tensors: list of (name, tensor) or a dict; returns the file's bytes."""
-    items = list(tensors.items()) if isinstance(tensors, dict) else list(tensors)
-    head = {}
-    if metadata:
-        head["__metadata__"] = {str(k): str(v) for k, v in metadata.items()}
-    blobs, off = [], 0
-    for name, t in items:
-        if name in head:
-            raise ValueError("duplicate tensor %r" % name)
-        b = tensor_bytes(t)
-        head[name] = {"dtype": NAMES[t.dtype], "shape": list(t.shape),
-                      "data_offsets": [off, off + len(b)]}
-        blobs.append(b)
-        off += len(b)
-    h = json.dumps(head, separators=(",", ":"), ensure_ascii=False).encode()
-    h += b" " * (-len(h) % 8)
-    return struct.pack("<Q", len(h)) + h + b"".join(blobs)
 
 
 def save(path, tensors, metadata=None):
