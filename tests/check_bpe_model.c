@@ -11,6 +11,7 @@
 #include "core/alloc.h"
 #include "core/io.h"
 #include "tokenize/model.h"
+#include "tokenize/pretok.h"
 #include "testutil.h"
 
 #include <check.h>
@@ -302,6 +303,279 @@ START_TEST(test_bad_models)
 }
 END_TEST
 
+START_TEST(test_rank_lookups)
+{
+	/* Every token is found by its bytes (single bytes, pairs and longer strings take
+	 * different paths); no other pair of bytes, empty string or overlong string is. */
+	dl_bpe *m = load_tk("r50k_base.tiktoken.gz", DL_PRETOK_GPT2);
+	static int64_t pair[65536];
+	size_t longest = 0;
+	for (size_t i = 0; i < 65536; i++)
+		pair[i] = -1;
+	for (uint32_t id = 0; id < dl_bpe_ntokens(m); id++) {
+		size_t len;
+		const uint8_t *t = dl_bpe_token(m, id, &len);
+		FAST_ASSERT(t != NULL && dl_bpe_rank(m, t, len) == id);
+		if (len == 2)
+			pair[t[0] << 8 | t[1]] = id;
+		if (len > longest)
+			longest = len;
+	}
+	for (size_t i = 0; i < 65536; i++) {
+		uint8_t b[2] = { (uint8_t)(i >> 8), (uint8_t)i };
+		FAST_ASSERT(dl_bpe_rank(m, b, 2) == pair[i]);
+	}
+	ck_assert_int_eq(dl_bpe_rank(m, (const uint8_t *)"x", 0), -1);
+	uint8_t *big = calloc(longest + 1, 1);
+	memset(big, ' ', longest + 1);
+	ck_assert_int_eq(dl_bpe_rank(m, big, longest + 1), -1);
+	free(big);
+	/* Strings that are not tokens: a token with one byte changed, mostly. */
+	uint64_t s = 7;
+	size_t found = 0;
+	for (int t = 0; t < 200000; t++) {
+		size_t len;
+		uint32_t id = (uint32_t)(gen(&s) % dl_bpe_ntokens(m));
+		const uint8_t *tok = dl_bpe_token(m, id, &len);
+		uint8_t b[128];
+		memcpy(b, tok, len);
+		b[gen(&s) % len] ^= (uint8_t)(1 + gen(&s) % 255);
+		int64_t r = dl_bpe_rank(m, b, len);
+		if (r >= 0) {
+			size_t l2;
+			const uint8_t *t2 = dl_bpe_token(m, (uint32_t)r, &l2);
+			FAST_ASSERT(l2 == len && !memcmp(t2, b, len));
+			found++;
+		}
+	}
+	ck_assert_uint_lt(found, 200000 / 2);
+	dl_bpe_free(m);
+}
+END_TEST
+
+/* A piece for the cache tests: from one of a few alphabets, of length 1 to 90 (around the
+ * caches' limits of 16 and 64 bytes more often), sometimes one byte repeated. */
+static size_t cache_piece(uint64_t *s, uint8_t *p)
+{
+	static const char *alpha[] = { "ab", " e", "aeiou tns", "0123456789", "=-",
+				       "\xe4\xb8\x80\xe4\xba\x8c\xe3\x81\x82", "!^*", "xyzXYZ" };
+	static const size_t edge[] = { 2, 3, 15, 16, 17, 18, 63, 64, 65, 66 };
+	const char *al = alpha[gen(s) % 8];
+	size_t na = strlen(al), n = gen(s) % 3 ? 1 + gen(s) % 90 : edge[gen(s) % 10];
+	int run = gen(s) % 5 == 0;
+	for (size_t i = 0; i < n; i++)
+		p[i] = (uint8_t)al[run ? 0 : gen(s) % na];
+	return n;
+}
+
+START_TEST(test_cache_matches_naive)
+{
+	/* One encoder sees a few thousand pieces again and again, in changing order, and
+	 * fresh ones in between: hits, misses and entries replaced by other pieces must all
+	 * give the ids of the plain rule. */
+	dl_bpe *m = load_tk("cl100k_base.tiktoken.gz", DL_PRETOK_CL100K);
+	dl_bpe_encoder *enc = dl_bpe_encoder_new(m);
+	enum { KEEP = 2000 };
+	uint8_t (*kept)[96] = malloc(KEEP * sizeof *kept), fresh[96];
+	uint32_t (*kwant)[96] = malloc(KEEP * sizeof *kwant), want[96], *ids = NULL;
+	size_t *klen = malloc(KEEP * sizeof *klen), *knids = malloc(KEEP * sizeof *knids);
+	size_t cap = 0, again_long = 0;
+	uint64_t s = 99;
+	for (size_t i = 0; i < KEEP; i++) {
+		if (i % 2 || i < 100) {
+			klen[i] = cache_piece(&s, kept[i]);
+		} else {
+			/* A piece one byte away from an earlier one: at its end, or where the
+			 * cache's words meet. */
+			static const size_t at[] = { 0, 7, 8, 15, 16, 63 };
+			size_t j = gen(&s) % i, k = at[gen(&s) % 6];
+			klen[i] = klen[j];
+			memcpy(kept[i], kept[j], klen[j]);
+			k = gen(&s) % 2 ? klen[i] - 1 : k < klen[i] ? k : 0;
+			kept[i][k] = (uint8_t)(kept[i][k] == 'a' ? 'b' : 'a');
+		}
+		if (i >= 100 && i < 120) {
+			/* Pieces that differ only in how many zero bytes end them. */
+			klen[i] = 2 + (i - 100);
+			memset(kept[i], 0, klen[i]);
+			memcpy(kept[i], "xy", 2);
+		}
+		if (i >= KEEP / 4 && i < KEEP / 2 + KEEP / 8) {
+			/* Pieces of few tokens that share their first eight bytes and their
+			 * length. */
+			static const char *const part[] = {
+				"tion", "ment", "able", "ness", "ship", "ings", "ally", "ence",
+				"ious", "ated", "ting", "ster", "land", "line", "form", "port",
+				"ward", "work", "time", "less", "ized", "ency", "ical", "ance",
+				"ible", "most", "like", "side", "head", "over" };
+			klen[i] = 16;
+			memcpy(kept[i], "        ", 8);
+			memcpy(kept[i] + 8, part[gen(&s) % 30], 4);
+			memcpy(kept[i] + 12, part[gen(&s) % 30], 4);
+		}
+		knids[i] = naive_merge(m, kept[i], klen[i], kwant[i]);
+	}
+	for (int t = 0; t < 100000; t++) {
+		size_t nids = 0;
+		if (t % 8 == 7) {
+			size_t n = cache_piece(&s, fresh), k = naive_merge(m, fresh, n, want);
+			dl_bpe_encode_piece(enc, fresh, n, &ids, &nids, &cap);
+			FAST_ASSERT(nids == k && !memcmp(ids, want, k * sizeof *ids));
+			continue;
+		}
+		size_t i = gen(&s) % KEEP;
+		again_long += klen[i] > 16;
+		dl_bpe_encode_piece(enc, kept[i], klen[i], &ids, &nids, &cap);
+		FAST_ASSERT(nids == knids[i] && !memcmp(ids, kwant[i], nids * sizeof *ids));
+	}
+	ck_assert_uint_gt(again_long, 1000);
+	free(ids);
+	free(kept);
+	free(kwant);
+	free(klen);
+	free(knids);
+	dl_bpe_encoder_free(enc);
+	dl_bpe_free(m);
+}
+END_TEST
+
+START_TEST(test_ordinary_matches_pieces)
+{
+	/* Encoding a text is encoding its pieces one by one, wherever they end: texts of every
+	 * length up to 40 bytes, each in a buffer of exactly its size (the encoder must not read
+	 * past it), and a longer text from the same pieces. */
+	static const char *words[] = { "the", " quick", " brown", "  ", "\n", " fox", "'s", " 1234",
+				       "\xe4\xb8\x80\xe4\xba\x8c", "!!", " jumps", "================",
+				       " overthelazydogs", "\t", "x" };
+	dl_bpe *m = load_tk("r50k_base.tiktoken.gz", DL_PRETOK_GPT2);
+	dl_bpe_encoder *enc = dl_bpe_encoder_new(m);
+	uint64_t s = 5;
+	uint32_t *ids = NULL, *want = NULL;
+	size_t cap = 0, wcap = 0;
+	for (int t = 0; t < 4000; t++) {
+		size_t len = t < 2000 ? 1 + (size_t)t % 40 : 200 + gen(&s) % 2000, n = 0;
+		uint8_t *text = malloc(len);
+		while (n < len) {
+			if (t >= 3000) {
+				/* Words of a and b: many pieces one letter apart. */
+				size_t wl = gen(&s) % 4 ? 1 + gen(&s) % 20 : 60 + gen(&s) % 10;
+				text[n++] = ' ';
+				for (size_t k = 0; k < wl && n < len; k++)
+					text[n++] = (uint8_t)"ab"[gen(&s) % 2];
+				continue;
+			}
+			const char *w = words[gen(&s) % 15];
+			size_t k = strlen(w) < len - n ? strlen(w) : len - n;
+			memcpy(text + n, w, k);
+			n += k;
+		}
+		size_t nids = 0, nwant = 0;
+		dl_bpe_encode_ordinary(enc, text, len, &ids, &nids, &cap);
+		for (size_t i = 0; i < len;) {
+			size_t k = dl_pretok_next(DL_PRETOK_GPT2, text + i, len - i);
+			if (wcap < nwant + k) {
+				wcap = 2 * (nwant + k);
+				want = realloc(want, wcap * sizeof *want);
+			}
+			nwant += naive_merge(m, text + i, k, want + nwant);
+			i += k;
+		}
+		FAST_ASSERT(nids == nwant && !memcmp(ids, want, nids * sizeof *ids));
+		free(text);
+	}
+	free(ids);
+	free(want);
+	dl_bpe_encoder_free(enc);
+	dl_bpe_free(m);
+}
+END_TEST
+
+/* Whether two models are the same: pattern, tokens, special tokens. */
+static void assert_same_model(const dl_bpe *a, const dl_bpe *b)
+{
+	ck_assert_int_eq(dl_bpe_pattern(a), dl_bpe_pattern(b));
+	ck_assert_uint_eq(dl_bpe_ntokens(a), dl_bpe_ntokens(b));
+	ck_assert_uint_eq(dl_bpe_nspecial(a), dl_bpe_nspecial(b));
+	for (uint32_t id = 0; id < dl_bpe_ntokens(a); id++) {
+		size_t la, lb;
+		const uint8_t *ta = dl_bpe_token(a, id, &la), *tb = dl_bpe_token(b, id, &lb);
+		FAST_ASSERT(la == lb && (ta == NULL) == (tb == NULL) && (!ta || !memcmp(ta, tb, la)));
+	}
+	for (size_t i = 0; i < dl_bpe_nspecial(a); i++) {
+		uint32_t ia, ib;
+		ck_assert_str_eq(dl_bpe_special_name(a, i, &ia), dl_bpe_special_name(b, i, &ib));
+		ck_assert_uint_eq(ia, ib);
+	}
+}
+
+/* Replaces the first occurrence of from in *text by to. */
+static void replace(char **text, const char *from, const char *to)
+{
+	char *at = strstr(*text, from);
+	ck_assert_ptr_nonnull(at);
+	size_t n = strlen(*text), lf = strlen(from), lt = strlen(to), off = (size_t)(at - *text);
+	char *r = malloc(n - lf + lt + 1);
+	memcpy(r, *text, off);
+	memcpy(r + off, to, lt);
+	strcpy(r + off + lt, at + lf);
+	free(*text);
+	*text = r;
+}
+
+START_TEST(test_json_readers_agree)
+{
+	/* A model file as we write it is read without a tree; files with anything else in
+	 * them (valid JSON all) are read by the full reader. Both give the same model. */
+	dl_bpe *m = load_tk("r50k_base.tiktoken.gz", DL_PRETOK_GPT2);
+	const char *names[] = { "<|endoftext|>", "<|x|>" };
+	uint32_t sid[] = { 50256, 50300 };
+	size_t nt = dl_bpe_ntokens(m);
+	const uint8_t **tok = malloc(nt * sizeof *tok);
+	uint32_t *len = malloc(nt * sizeof *len);
+	for (uint32_t id = 0; id < nt; id++) {
+		size_t l;
+		tok[id] = dl_bpe_token(m, id, &l);
+		len[id] = (uint32_t)l;
+	}
+	dl_err e = {{0}};
+	dl_bpe *ms = dl_bpe_new(DL_PRETOK_GPT2, tok, len, nt, names, sid, 2, &e);
+	ck_assert_msg(ms != NULL, "%s", e.msg);
+	dl_out *o = dl_out_open(tpath("m.json"), DL_COMPRESS_NONE);
+	dl_bpe_save_json(ms, o);
+	dl_out_close(o);
+	size_t n;
+	char *orig = (char *)read_file(tpath("m.json"), &n);
+	static const char *const edits[][2] = {
+		{ "\"version\": 1", "\"version\": 1.0" },                  /* not a plain integer */
+		{ "\"version\": 1", "\"comment\": \"x\", \"version\": 1" },  /* an unknown key */
+		{ "\"pattern\": \"gpt2\"", "\"pattern\": \"gpt2\", \"pattern\": \"o200k\"" },
+		{ "\"IQ==\"", "\"I\\u0051==\"" },                        /* an escape ("Q") */
+		{ "\"merges\": [", "\"merges\" : [ " },                   /* other white space */
+		{ "\"<|endoftext|>\"", "\"<|endoftext\\u007c>\"" },
+		{ "{\"format", "\n{ \"format" },
+	};
+	for (size_t k = 0; k < sizeof edits / sizeof *edits; k++) {
+		char *t = strdup(orig);
+		replace(&t, edits[k][0], edits[k][1]);
+		write_file(tpath("edit.json"), t, strlen(t));
+		dl_bpe *b = dl_bpe_load_json(tpath("edit.json"), &e);
+		ck_assert_msg(b != NULL, "edit %zu: %s", k, e.msg);
+		assert_same_model(ms, b);
+		dl_bpe_free(b);
+		free(t);
+	}
+	dl_bpe *a = dl_bpe_load_json(tpath("m.json"), &e);
+	ck_assert_msg(a != NULL, "%s", e.msg);
+	assert_same_model(ms, a);
+	dl_bpe_free(a);
+	free(orig);
+	free(tok);
+	free(len);
+	dl_bpe_free(ms);
+	dl_bpe_free(m);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("bpe_model");
@@ -310,6 +584,10 @@ int main(void)
 	tcase_add_test(tc, test_merge_matches_naive);
 	tcase_add_test(tc, test_write_read_back);
 	tcase_add_test(tc, test_bad_models);
+	tcase_add_test(tc, test_rank_lookups);
+	tcase_add_test(tc, test_cache_matches_naive);
+	tcase_add_test(tc, test_ordinary_matches_pieces);
+	tcase_add_test(tc, test_json_readers_agree);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);

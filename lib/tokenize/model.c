@@ -3,8 +3,11 @@
  * (Loading and saving are in modelio.c.)
  *
  * Token bytes live in one arena; a table with open addressing (linear probing, power-of-two
- * size, at most half full) maps bytes to rank; each slot keeps the token's first 8 bytes. Ids without a token (gaps in a rank file) are
- * allowed and decode to nothing known.
+ * size, at most half full) maps bytes to rank; each slot keeps the token's first 8 bytes. Ids
+ * without a token (gaps in a rank file) are allowed and decode to nothing known. Lookups of
+ * single bytes and of pairs go to arrays indexed by the bytes; longer strings first ask a
+ * small Bloom filter, which turns away most strings that are not tokens without touching
+ * the table (most lookups while merging are of such strings).
  *
  * Merging within a piece is the byte-pair procedure of tiktoken (OpenAI, "tiktoken", src/lib.rs,
  * byte_pair_merge): start from single bytes; repeatedly join the adjacent pair whose joined
@@ -12,8 +15,12 @@
  * token. Short pieces use a flat array (a scan per merge, fast for the few bytes of a word);
  * long ones a doubly linked list with a binary heap of candidate pairs, invalidated lazily, so
  * that a megabyte of one letter costs O(n log n), not O(n^2). A join longer than the longest
- * token is never looked up. Each encoder keeps the ids of recent short pieces that are not
- * tokens themselves (a direct-mapped cache): repeated words skip the merging.
+ * token is never looked up.
+ *
+ * Text repeats its words, so each encoder remembers the ids of recent pieces: a cache keyed by
+ * the bytes of pieces of up to 16 bytes (most of them, whole tokens or not), and a smaller one
+ * for longer pieces. A piece found there costs a hash and one or two memory accesses; the
+ * merging above is for the rest.
  */
 #include "config.h"
 #include "tokenize/model.h"
@@ -22,6 +29,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define NONE UINT32_MAX
 #define FLAT_MAX 128            /* pieces up to this many bytes use the flat array */
@@ -61,20 +69,75 @@ static inline uint64_t key_hash(const uint8_t *p, size_t n, uint64_t head)
 	return h ^ (h >> 32);
 }
 
+/* Memory for a table read at random, of 1 MiB or more: 2 MiB-aligned, a multiple of 2 MiB,
+ * and asked for in huge pages where the system has them (one page fault and one TLB entry
+ * per 2 MiB instead of 512 of each). Freed with free(). */
+static void *alloc_table(size_t size)
+{
+	const size_t huge = (size_t)2 << 20;
+	void *p = NULL;
+	if (size < huge / 2)
+		return dl_malloc(size);
+	size = (size + huge - 1) / huge * huge;
+	if (posix_memalign(&p, huge, size) != 0)
+		return dl_malloc(size);
+#ifdef MADV_HUGEPAGE
+	madvise(p, size, MADV_HUGEPAGE);
+#endif
+	return p;
+}
+
+/* The filter answers "not a token" for most strings that are not, from bits of the hash
+ * that the table does not use: a word, and two bits in it (a blocked Bloom filter, Putze,
+ * Sanders and Singler, "Cache-, Hash- and Space-Efficient Bloom Filters", 2007). With 16
+ * bits a token it lets about one string in a hundred through, and its words stay in the
+ * processor's cache where the table does not: most lookups while merging are of strings
+ * that are not tokens. */
+static inline uint64_t filter_bits(uint64_t h)
+{
+	return (uint64_t)1 << ((h >> 44) & 63) | (uint64_t)1 << ((h >> 38) & 63);
+}
+
+static inline size_t filter_word(const dl_bpe *m, uint64_t h)
+{
+	return (size_t)(h >> 50) & (m->filter_words - 1);
+}
+
+static inline int filter_has(const dl_bpe *m, uint64_t h)
+{
+	uint64_t b = filter_bits(h);
+	return (m->filter[filter_word(m, h)] & b) == b;
+}
+
 /* Slots hold the token's head word, so that a lookup of a token of up to 8 bytes (most of
  * them) compares one word and a length and touches no other memory. */
 #define EMPTY UINT32_MAX
 
-static void table_put(dl_bpe *m, uint32_t id)
+/* Puts token id in the table and returns -1, or returns the token already there with the
+ * same bytes. */
+static int64_t table_put(dl_bpe *m, uint32_t id)
 {
 	const uint8_t *p = m->arena + m->off[id];
-	uint64_t head = head_word(p, m->len[id]);
-	size_t mask = m->table_size - 1, i = (size_t)key_hash(p, m->len[id], head) & mask;
-	while (m->table[i].id != EMPTY)
-		i = (i + 1) & mask;
+	uint32_t n = m->len[id];
+	uint64_t head = head_word(p, n);
+	size_t mask = m->table_size - 1, i = (size_t)key_hash(p, n, head) & mask;
+	for (; m->table[i].id != EMPTY; i = (i + 1) & mask) {
+		const struct dl_bpe_slot *s = &m->table[i];
+		if (s->head == head && s->len == n &&
+		    (n <= 8 || !memcmp(m->arena + m->off[s->id] + 8, p + 8, n - 8)))
+			return s->id;
+	}
 	m->table[i].head = head;
 	m->table[i].id = id;
-	m->table[i].len = m->len[id];
+	m->table[i].len = n;
+	return -1;
+}
+
+static void filter_put(dl_bpe *m, uint32_t id)
+{
+	const uint8_t *p = m->arena + m->off[id];
+	uint64_t h = key_hash(p, m->len[id], head_word(p, m->len[id]));
+	m->filter[filter_word(m, h)] |= filter_bits(h);
 }
 
 /* The rank of p[0..n) given its head word and hash, or -1. */
@@ -93,68 +156,111 @@ static inline int64_t rank_hashed(const dl_bpe *m, const uint8_t *p, size_t n, u
 	}
 }
 
-int64_t dl_bpe_rank(const dl_bpe *m, const uint8_t *p, size_t n)
+/* The rank of p[0..n) from the table alone, or -1. */
+static int64_t table_rank(const dl_bpe *m, const uint8_t *p, size_t n)
+{
+	uint64_t head = head_word(p, n);
+	return rank_hashed(m, p, n, head, key_hash(p, n, head));
+}
+
+/* The rank of p[0..n) (n >= 1), or -1: single bytes and pairs from their arrays, longer
+ * strings through the filter and then the table. */
+static inline int64_t rank_of(const dl_bpe *m, const uint8_t *p, size_t n)
 {
 	if (n > m->max_len)
 		return -1;
-	uint64_t head = head_word(p, n);
-	return rank_hashed(m, p, n, head, key_hash(p, n, head));
+	if (n <= 2) {
+		uint32_t id = n == 1 ? m->byte_id[p[0]] : m->pair_id[p[0] << 8 | p[1]];
+		return id == NONE ? -1 : (int64_t)id;
+	}
+	uint64_t head = head_word(p, n), h = key_hash(p, n, head);
+	if (!filter_has(m, h))
+		return -1;
+	return rank_hashed(m, p, n, head, h);
+}
+
+int64_t dl_bpe_rank(const dl_bpe *m, const uint8_t *p, size_t n)
+{
+	return n ? rank_of(m, p, n) : -1;
 }
 
 dl_bpe *dl_bpe_new(dl_pretok pattern, const uint8_t *const *tokens, const uint32_t *lens,
 		   size_t ntokens, const char *const *special_names, const uint32_t *special_ids,
 		   size_t nspecial, dl_err *e)
 {
-	if (ntokens >= NONE / 4) {
-		dl_errf(e, "too many tokens (%zu)", ntokens);
-		return NULL;
+	size_t total = 0;
+	for (size_t i = 0; i < ntokens; i++)
+		if (tokens[i])
+			total += lens[i];
+	uint8_t *arena = dl_malloc(total ? total : 1);
+	size_t *off = dl_mallocarray(ntokens ? ntokens : 1, sizeof *off);
+	uint32_t *len = dl_mallocarray(ntokens ? ntokens : 1, sizeof *len);
+	total = 0;
+	for (size_t i = 0; i < ntokens; i++) {
+		off[i] = tokens[i] ? total : SIZE_MAX;
+		len[i] = tokens[i] ? lens[i] : 0;
+		if (tokens[i])
+			memcpy(arena + total, tokens[i], lens[i]);
+		total += len[i];
 	}
+	return dl_bpe_build(pattern, arena, off, len, ntokens, special_names, special_ids, nspecial,
+			    e);
+}
+
+dl_bpe *dl_bpe_build(dl_pretok pattern, uint8_t *arena, size_t *off, uint32_t *len,
+		     size_t ntokens, const char *const *special_names, const uint32_t *special_ids,
+		     size_t nspecial, dl_err *e)
+{
 	dl_bpe *m = dl_calloc(1, sizeof *m);
 	m->pattern = pattern;
 	m->ntokens = ntokens;
-	m->off = dl_calloc(ntokens ? ntokens : 1, sizeof *m->off);
-	m->len = dl_calloc(ntokens ? ntokens : 1, sizeof *m->len);
+	m->arena = arena;
+	m->off = off;
+	m->len = len;
 	m->present = dl_calloc(ntokens ? ntokens : 1, 1);
-	size_t total = 0;
-	for (size_t i = 0; i < ntokens; i++)
-		if (tokens[i]) {
-			if (!lens[i]) {
-				dl_errf(e, "token %zu is empty", i);
-				goto bad;
-			}
-			total += lens[i];
-		}
-	m->arena = dl_malloc(total ? total : 1);
-	total = 0;
+	if (ntokens >= NONE / 4) {
+		dl_errf(e, "too many tokens (%zu)", ntokens);
+		goto bad;
+	}
 	for (size_t i = 0; i < ntokens; i++) {
-		if (!tokens[i])
+		if (off[i] == SIZE_MAX)
 			continue;
+		if (!len[i]) {
+			dl_errf(e, "token %zu is empty", i);
+			goto bad;
+		}
 		m->present[i] = 1;
-		m->off[i] = total;
-		m->len[i] = lens[i];
-		memcpy(m->arena + total, tokens[i], lens[i]);
-		total += lens[i];
-		if (lens[i] > m->max_len)
-			m->max_len = lens[i];
+		if (len[i] > m->max_len)
+			m->max_len = len[i];
 	}
 	m->table_size = 16;
 	while (m->table_size < 2 * ntokens + 2)
 		m->table_size *= 2;
-	m->table = dl_malloc(m->table_size * sizeof *m->table);
+	m->table = alloc_table(m->table_size * sizeof *m->table);
 	memset(m->table, 0xff, m->table_size * sizeof *m->table);   /* ids all EMPTY */
+	m->filter_words = 1024;
+	while (m->filter_words < ntokens / 4)
+		m->filter_words *= 2;
+	m->filter = dl_calloc(m->filter_words, sizeof *m->filter);
+	m->pair_id = dl_malloc(65536 * sizeof *m->pair_id);
+	memset(m->pair_id, 0xff, 65536 * sizeof *m->pair_id);       /* all NONE */
 	for (size_t i = 0; i < ntokens; i++) {
 		if (!m->present[i])
 			continue;
-		int64_t dup = dl_bpe_rank(m, m->arena + m->off[i], m->len[i]);
+		const uint8_t *p = m->arena + m->off[i];
+		int64_t dup = table_put(m, (uint32_t)i);
 		if (dup >= 0) {
 			dl_errf(e, "tokens %lld and %zu have the same bytes", (long long)dup, i);
 			goto bad;
 		}
-		table_put(m, (uint32_t)i);
+		if (m->len[i] == 2)
+			m->pair_id[p[0] << 8 | p[1]] = (uint32_t)i;
+		else if (m->len[i] > 2)
+			filter_put(m, (uint32_t)i);
 	}
 	for (int b = 0; b < 256; b++) {
 		uint8_t c = (uint8_t)b;
-		int64_t r = dl_bpe_rank(m, &c, 1);
+		int64_t r = table_rank(m, &c, 1);
 		if (r < 0) {
 			dl_errf(e, "no token for the byte 0x%02x (every byte must have one)", b);
 			goto bad;
@@ -218,6 +324,8 @@ void dl_bpe_free(dl_bpe *m)
 	free(m->len);
 	free(m->present);
 	free(m->table);
+	free(m->filter);
+	free(m->pair_id);
 	free(m);
 }
 
@@ -249,8 +357,37 @@ const char *dl_bpe_special_name(const dl_bpe *m, size_t i, uint32_t *id)
 
 /* ------------------------------------------------------------------ merging */
 
+/* Recent pieces of 2 to PIECE_MAX bytes with their ids (up to PIECE_IDS of them): a
+ * direct-mapped cache keyed by the piece's bytes, zero-padded into two words, in 32-byte
+ * entries (two to a cache line). In English text the 2^15 entries hold the pieces of over
+ * nine tenths of the words, so that most pieces cost a hash and one memory access. */
+#define PIECE_BITS 15
+#define PIECE_MAX 16
+#define PIECE_IDS 3
+struct piece_entry {
+	uint64_t w[2];
+	uint32_t ids[PIECE_IDS];
+	uint8_t len, nids;      /* len 0: empty */
+};
+
+/* Longer pieces (runs of white space, rules such as "=====", runs of letters of scripts
+ * written without spaces) are rarer, but each costs a long merge: a second cache keeps those
+ * of up to LONG_MAX bytes that merge into up to LONG_IDS tokens, by a hash of their bytes. */
+#define LONG_BITS 11
+#define LONG_MAX 64
+#define LONG_IDS 12
+struct long_entry {
+	uint64_t hash;
+	uint8_t len, nids;      /* len 0: empty */
+	uint32_t ids[LONG_IDS];
+	uint8_t bytes[LONG_MAX];
+};
+
 struct dl_bpe_encoder {
 	const dl_bpe *m;
+	struct piece_entry *cache;      /* 2^PIECE_BITS entries, in cache_mem, line-aligned */
+	struct long_entry *long_cache;  /* 2^LONG_BITS entries, after them */
+	void *cache_mem;
 	/* flat */
 	uint32_t *start, *rank, *part;
 	size_t flat_cap;
@@ -259,19 +396,6 @@ struct dl_bpe_encoder {
 	uint64_t *heap;         /* (rank << 32 | start) with the node in a parallel array */
 	uint32_t *heap_node, *heap_ver;
 	size_t heap_len, link_cap, heap_cap;
-	/* Pieces that are not tokens, with their ids: a direct-mapped cache by hash. */
-	struct cache_entry *cache;
-};
-
-/* A cached piece of up to CACHE_BYTES bytes that merges into up to CACHE_IDS tokens. */
-#define CACHE_SLOTS 16384
-#define CACHE_BYTES 24
-#define CACHE_IDS 10
-struct cache_entry {
-	uint64_t hash;
-	uint8_t len, nids;      /* len 0: empty */
-	uint8_t bytes[CACHE_BYTES];
-	uint32_t ids[CACHE_IDS];
 };
 
 dl_bpe_encoder *dl_bpe_encoder_new(const dl_bpe *m)
@@ -294,23 +418,14 @@ void dl_bpe_encoder_free(dl_bpe_encoder *enc)
 	free(enc->heap);
 	free(enc->heap_node);
 	free(enc->heap_ver);
-	free(enc->cache);
+	free(enc->cache_mem);
 	free(enc);
-}
-
-static void push_id(uint32_t **ids, size_t *n, size_t *cap, uint32_t id)
-{
-	if (*n == *cap) {
-		*cap = *cap ? *cap * 2 : 64;
-		*ids = dl_reallocarray(*ids, *cap, sizeof **ids);
-	}
-	(*ids)[(*n)++] = id;
 }
 
 /* The rank of p[0..n) when below limit, else NONE. */
 static inline uint32_t rank_below(const dl_bpe *m, const uint8_t *p, size_t n, uint32_t limit)
 {
-	int64_t r = dl_bpe_rank(m, p, n);
+	int64_t r = rank_of(m, p, n);
 	return r >= 0 && (uint64_t)r < limit ? (uint32_t)r : NONE;
 }
 
@@ -343,11 +458,15 @@ static size_t merge_flat(dl_bpe_encoder *enc, const uint8_t *p, size_t n, uint32
 			}
 		if (best == NONE)
 			break;
-		/* Join parts at and at+1. */
+		/* Join parts at and at+1 (element by element: the arrays are short). */
 		id[at] = best;
-		memmove(id + at + 1, id + at + 2, (k - at - 2) * sizeof *id);
-		memmove(st + at + 1, st + at + 2, (k - at - 1) * sizeof *st);
-		memmove(rk + at + 1, rk + at + 2, (k >= at + 3 ? k - at - 3 : 0) * sizeof *rk);
+		for (size_t i = at + 1; i + 1 < k; i++) {
+			id[i] = id[i + 1];
+			st[i] = st[i + 1];
+		}
+		st[k - 1] = st[k];
+		for (size_t i = at + 1; i + 2 < k; i++)
+			rk[i] = rk[i + 1];
 		k--;
 		if (at + 1 < k)
 			rk[at] = rank_below(m, p + st[at], st[at + 2] - st[at], limit);
@@ -461,59 +580,173 @@ static void merge_linked(dl_bpe_encoder *enc, const uint8_t *p, size_t n, uint32
 	}
 }
 
-void dl_bpe_encode_piece(dl_bpe_encoder *enc, const uint8_t *p, size_t n, uint32_t **ids,
-			 size_t *n_ids, size_t *cap)
+/* The ids of piece p[0..n) (n >= 2), without the cache, written to out (room for n);
+ * returns their count. */
+static size_t piece_ids(dl_bpe_encoder *enc, const uint8_t *p, size_t n, uint32_t *out)
 {
 	const dl_bpe *m = enc->m;
-	if (n == 1) {
-		push_id(ids, n_ids, cap, m->byte_id[p[0]]);
-		return;
-	}
-	uint64_t head = head_word(p, n), h = key_hash(p, n, head);
-	int64_t whole = n <= m->max_len ? rank_hashed(m, p, n, head, h) : -1;
+	int64_t whole = rank_of(m, p, n);
 	if (whole >= 0) {
-		push_id(ids, n_ids, cap, (uint32_t)whole);
-		return;
-	}
-	struct cache_entry *ce = NULL;
-	if (n <= CACHE_BYTES) {
-		if (!enc->cache)
-			enc->cache = dl_calloc(CACHE_SLOTS, sizeof *enc->cache);
-		ce = &enc->cache[(h >> 20) & (CACHE_SLOTS - 1)];
-		if (ce->len == n && ce->hash == h && !memcmp(ce->bytes, p, n)) {
-			for (size_t i = 0; i < ce->nids; i++)
-				push_id(ids, n_ids, cap, ce->ids[i]);
-			return;
-		}
+		out[0] = (uint32_t)whole;
+		return 1;
 	}
 	if (n <= FLAT_MAX) {
 		size_t k = merge_flat(enc, p, n, NONE);
-		for (size_t i = 0; i < k; i++)
-			push_id(ids, n_ids, cap, enc->part[i]);
-		if (ce && k <= CACHE_IDS) {
-			ce->hash = h;
-			ce->len = (uint8_t)n;
-			ce->nids = (uint8_t)k;
-			memcpy(ce->bytes, p, n);
-			memcpy(ce->ids, enc->part, k * sizeof *ce->ids);
+		memcpy(out, enc->part, k * sizeof *out);
+		return k;
+	}
+	merge_linked(enc, p, n, NONE);
+	size_t k = 0;
+	for (uint32_t i = 0; i < n; i = enc->next[i])
+		out[k++] = (uint32_t)rank_of(m, p + i, enc->next[i] - i);
+	return k;
+}
+
+/* ---- the piece cache */
+
+static struct piece_entry *encoder_cache(dl_bpe_encoder *enc)
+{
+	if (!enc->cache) {
+		size_t size = ((size_t)1 << PIECE_BITS) * sizeof *enc->cache;
+		size_t lsize = ((size_t)1 << LONG_BITS) * sizeof *enc->long_cache;
+		enc->cache_mem = alloc_table(size + lsize + 64);
+		memset(enc->cache_mem, 0, size + lsize + 64);
+		enc->cache = (struct piece_entry *)(((uintptr_t)enc->cache_mem + 63) & ~(uintptr_t)63);
+		enc->long_cache = (struct long_entry *)(enc->cache + ((size_t)1 << PIECE_BITS));
+	}
+	return enc->cache;
+}
+
+/* The key of piece p[0..n) (2 <= n <= PIECE_MAX): its bytes zero-padded into w[0..2).
+ * With wide, 16 bytes may be read from p (one load each word, then a mask); otherwise
+ * only n. */
+static inline void piece_key(const uint8_t *p, size_t n, int wide, uint64_t w[2])
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (wide) {
+		memcpy(&w[0], p, 8);
+		memcpy(&w[1], p + 8, 8);
+		if (n < 8) {
+			w[0] &= ~0ull >> (64 - 8 * n);
+			w[1] = 0;
+		} else if (n == 8) {
+			w[1] = 0;
+		} else {
+			w[1] &= ~0ull >> (128 - 8 * n);
 		}
 		return;
 	}
-	merge_linked(enc, p, n, NONE);
-	for (uint32_t i = 0; i < n; i = enc->next[i])
-		push_id(ids, n_ids, cap, (uint32_t)dl_bpe_rank(m, p + i, enc->next[i] - i));
+#else
+	(void)wide;
+#endif
+	uint8_t b[16] = {0};
+	memcpy(b, p, n);
+	memcpy(w, b, 16);
+}
+
+static inline size_t piece_slot(const uint64_t w[2])
+{
+	uint64_t h = (w[0] ^ (w[1] * 0x9e3779b97f4a7c15ull)) * 0xbf58476d1ce4e5b9ull;
+	return (size_t)(h >> (64 - PIECE_BITS));
+}
+
+/* Encodes a piece that missed the cache, appending its ids at out (room for n), and keeps it
+ * in entry e when it fits. Returns the count. */
+static size_t piece_miss(dl_bpe_encoder *enc, const uint8_t *p, size_t n, struct piece_entry *e,
+			 const uint64_t w[2], uint32_t *out)
+{
+	size_t k = piece_ids(enc, p, n, out);
+	if (k <= PIECE_IDS) {
+		e->w[0] = w[0];
+		e->w[1] = w[1];
+		e->len = (uint8_t)n;
+		e->nids = (uint8_t)k;
+		memcpy(e->ids, out, k * sizeof *out);
+	}
+	return k;
+}
+
+/* encode_one for a piece of more than PIECE_MAX bytes. */
+static size_t long_piece(dl_bpe_encoder *enc, const uint8_t *p, size_t n, uint32_t *q)
+{
+	if (n > LONG_MAX)
+		return piece_ids(enc, p, n, q);
+	uint64_t h = key_hash(p, n, head_word(p, n));
+	struct long_entry *e = &enc->long_cache[h >> (64 - LONG_BITS)];
+	if (e->hash == h && e->len == n && !memcmp(e->bytes, p, n)) {
+		memcpy(q, e->ids, e->nids * sizeof *q);
+		return e->nids;
+	}
+	size_t k = piece_ids(enc, p, n, q);
+	if (k <= LONG_IDS) {
+		e->hash = h;
+		e->len = (uint8_t)n;
+		e->nids = (uint8_t)k;
+		memcpy(e->ids, q, k * sizeof *q);
+		memcpy(e->bytes, p, n);
+	}
+	return k;
+}
+
+/* Writes the ids of piece p[0..n) (n >= 1) at q, which has room for n + PIECE_IDS - 1;
+ * returns their count. wide as for piece_key. */
+static inline size_t encode_one(dl_bpe_encoder *enc, struct piece_entry *cache,
+				const uint8_t *p, size_t n, int wide, uint32_t *q)
+{
+	const dl_bpe *m = enc->m;
+	if (n <= 2) {
+		/* A pair is a token or two bytes. */
+		uint32_t id = n == 2 ? m->pair_id[p[0] << 8 | p[1]] : NONE;
+		if (id != NONE) {
+			q[0] = id;
+			return 1;
+		}
+		q[0] = m->byte_id[p[0]];
+		if (n == 1)
+			return 1;
+		q[1] = m->byte_id[p[1]];
+		return 2;
+	}
+	if (n > PIECE_MAX)
+		return long_piece(enc, p, n, q);
+	uint64_t w[2];
+	piece_key(p, n, wide, w);
+	struct piece_entry *e = &cache[piece_slot(w)];
+	if (e->w[0] == w[0] && e->w[1] == w[1] && e->len == n) {
+		/* All PIECE_IDS copied, nids counted: no branch on the count. */
+		for (int i = 0; i < PIECE_IDS; i++)
+			q[i] = e->ids[i];
+		return e->nids;
+	}
+	return piece_miss(enc, p, n, e, w, q);
+}
+
+void dl_bpe_encode_piece(dl_bpe_encoder *enc, const uint8_t *p, size_t n, uint32_t **ids,
+			 size_t *n_ids, size_t *cap)
+{
+	if (*cap - *n_ids < n + PIECE_IDS)
+		dl_grow((void **)ids, cap, *n_ids + n + PIECE_IDS, sizeof **ids);
+	*n_ids += encode_one(enc, encoder_cache(enc), p, n, 0, *ids + *n_ids);
 }
 
 void dl_bpe_encode_ordinary(dl_bpe_encoder *enc, const uint8_t *text, size_t n, uint32_t **ids,
 			    size_t *n_ids, size_t *cap)
 {
 	dl_pretok pat = enc->m->pattern;
-	size_t i = 0;
+	struct piece_entry *cache = encoder_cache(enc);
+	uint32_t *out = *ids;
+	size_t used = *n_ids, room = *cap, i = 0;
 	while (i < n) {
 		size_t k = dl_pretok_next(pat, text + i, n - i);
-		dl_bpe_encode_piece(enc, text + i, k, ids, n_ids, cap);
+		if (room - used < k + PIECE_IDS) {
+			dl_grow((void **)&out, &room, used + k + PIECE_IDS, sizeof *out);
+			*ids = out;
+			*cap = room;
+		}
+		used += encode_one(enc, cache, text + i, k, n - i >= 16, out + used);
 		i += k;
 	}
+	*n_ids = used;
 }
 
 int dl_bpe_merge_of(const dl_bpe *m, uint32_t id, uint32_t *a, uint32_t *b)
@@ -579,7 +812,9 @@ size_t dl_bpe_encode(dl_bpe_encoder *enc, const uint8_t *text, size_t n,
 			*which = w;
 			return at;
 		}
-		push_id(ids, n_ids, cap, m->special_ids[w]);
+		if (*n_ids == *cap)
+			dl_grow((void **)ids, cap, *n_ids + 1, sizeof **ids);
+		(*ids)[(*n_ids)++] = m->special_ids[w];
 		at += m->special_lens[w];
 	}
 	return n;

@@ -18,9 +18,13 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* ------------------------------------------------------------------ shared */
 
@@ -161,13 +165,361 @@ static cJSON *load_json_file(const char *path, dl_err *e)
 
 /* ------------------------------------------------------------------ our JSON */
 
+/*
+ * The quick reader. A model file holds one value per token and per merge (GPT-2's: 50k of
+ * each), and a tree of cJSON nodes costs an allocation for each. A file as dl_bpe_save_json
+ * writes it is read here in one pass, with the token bytes in one arena; anything this reader
+ * does not expect (an escape or a control character in a string, a key it does not know or
+ * meets twice, a number that is not a plain integer, a model that dl_bpe_new refuses, a merge
+ * that does not check) sends the file to the reader after it, which builds the same model or
+ * says what is wrong. Whatever it accepts is valid JSON.
+ */
+struct quick {
+	const char *p, *end;
+	uint8_t *arena;                 /* token bytes */
+	size_t used, room;
+	size_t *off;                    /* per token: offset in arena, SIZE_MAX for null */
+	uint32_t *len;
+	size_t ntok, tokcap;
+	uint32_t (*merge)[2];
+	size_t nmerge, mergecap;
+	const char **sname;             /* special names (not terminated) */
+	size_t *slen;
+	uint32_t *sid;
+	size_t ns, scap;
+};
+
+static void q_ws(struct quick *q)
+{
+	while (q->p < q->end && (*q->p == ' ' || *q->p == '\n' || *q->p == '\t' || *q->p == '\r'))
+		q->p++;
+}
+
+/* Takes the character c (after white space); returns whether it was there. */
+static int q_char(struct quick *q, char c)
+{
+	q_ws(q);
+	if (q->p < q->end && *q->p == c) {
+		q->p++;
+		return 1;
+	}
+	return 0;
+}
+
+/* A string without escapes or control characters: its text at *s, *n bytes. */
+static int q_string(struct quick *q, const char **s, size_t *n)
+{
+	q_ws(q);
+	if (q->p == q->end || *q->p != '"')
+		return 0;
+	const char *b = ++q->p;
+	while (q->p < q->end && *q->p != '"') {
+		if (*q->p == '\\' || (unsigned char)*q->p < 0x20)
+			return 0;
+		q->p++;
+	}
+	if (q->p == q->end)
+		return 0;
+	*s = b;
+	*n = (size_t)(q->p++ - b);
+	return 1;
+}
+
+/* An integer 0 to 2147483646 written plainly (no sign, fraction, exponent, leading zero). */
+static int q_uint(struct quick *q, uint32_t *v)
+{
+	q_ws(q);
+	const char *b = q->p;
+	uint64_t x = 0;
+	while (q->p < q->end && *q->p >= '0' && *q->p <= '9' && q->p - b < 11)
+		x = x * 10 + (uint64_t)(*q->p++ - '0');
+	if (q->p == b || (*b == '0' && q->p - b > 1) || x > 2147483646)
+		return 0;
+	if (q->p < q->end && ((*q->p >= '0' && *q->p <= '9') || *q->p == '.' || *q->p == 'e' ||
+			      *q->p == 'E'))
+		return 0;
+	*v = (uint32_t)x;
+	return 1;
+}
+
+static int q_is(const char *s, size_t n, const char *lit)
+{
+	return n == strlen(lit) && !memcmp(s, lit, n);
+}
+
+/* "tokens": [base64 or null, ...] */
+static int q_tokens(struct quick *q)
+{
+	if (!q_char(q, '['))
+		return 0;
+	if (q_char(q, ']'))
+		return 1;
+	do {
+		if (q->ntok == q->tokcap) {
+			DL_GROW(q->off, q->tokcap, q->ntok + 1);
+			q->len = dl_reallocarray(q->len, q->tokcap, sizeof *q->len);
+		}
+		q_ws(q);
+		if (q->end - q->p >= 4 && !memcmp(q->p, "null", 4)) {
+			q->p += 4;
+			q->off[q->ntok] = SIZE_MAX;
+			q->len[q->ntok++] = 0;
+			continue;
+		}
+		const char *b;
+		size_t n;
+		if (!q_string(q, &b, &n) || !n)
+			return 0;
+		if (q->room - q->used < n / 4 * 3 + 1) {
+			q->room = q->room ? q->room : 1 << 16;
+			while (q->room - q->used < n / 4 * 3 + 1)
+				q->room *= 2;
+			q->arena = dl_reallocarray(q->arena, q->room, 1);
+		}
+		ptrdiff_t k = dl_base64_decode(b, n, q->arena + q->used);
+		if (k <= 0)
+			return 0;
+		q->off[q->ntok] = q->used;
+		q->len[q->ntok++] = (uint32_t)k;
+		q->used += (size_t)k;
+	} while (q_char(q, ','));
+	return q_char(q, ']');
+}
+
+/* "merges": [[a, b], ...] */
+static int q_merges(struct quick *q)
+{
+	if (!q_char(q, '['))
+		return 0;
+	if (q_char(q, ']'))
+		return 1;
+	do {
+		DL_GROW(q->merge, q->mergecap, q->nmerge + 1);
+		uint32_t *ab = q->merge[q->nmerge++];
+		if (!q_char(q, '[') || !q_uint(q, &ab[0]) || !q_char(q, ',') || !q_uint(q, &ab[1]) ||
+		    !q_char(q, ']'))
+			return 0;
+	} while (q_char(q, ','));
+	return q_char(q, ']');
+}
+
+/* "special_tokens": {"name": id, ...} */
+static int q_specials(struct quick *q)
+{
+	if (!q_char(q, '{'))
+		return 0;
+	if (q_char(q, '}'))
+		return 1;
+	do {
+		if (q->ns == q->scap) {
+			q->scap = q->scap ? q->scap * 2 : 8;
+			q->sname = dl_reallocarray(q->sname, q->scap, sizeof *q->sname);
+			q->slen = dl_reallocarray(q->slen, q->scap, sizeof *q->slen);
+			q->sid = dl_reallocarray(q->sid, q->scap, sizeof *q->sid);
+		}
+		if (!q_string(q, &q->sname[q->ns], &q->slen[q->ns]) || !q_char(q, ':') ||
+		    !q_uint(q, &q->sid[q->ns]))
+			return 0;
+		q->ns++;
+	} while (q_char(q, ','));
+	return q_char(q, '}');
+}
+
+/* The top-level object; *pat from "pattern". Returns 0 for anything unexpected. */
+static int q_document(struct quick *q, dl_pretok *pat)
+{
+	enum { K_FORMAT = 1, K_VERSION = 2, K_PATTERN = 4, K_TOKENS = 8, K_MERGES = 16,
+	       K_SPECIAL = 32 };
+	unsigned seen = 0;
+	if (!q_char(q, '{'))
+		return 0;
+	do {
+		const char *k, *v;
+		size_t kn, vn;
+		uint32_t ver;
+		unsigned key;
+		if (!q_string(q, &k, &kn) || !q_char(q, ':'))
+			return 0;
+		key = q_is(k, kn, "format") ? K_FORMAT : q_is(k, kn, "version") ? K_VERSION
+		    : q_is(k, kn, "pattern") ? K_PATTERN : q_is(k, kn, "tokens") ? K_TOKENS
+		    : q_is(k, kn, "merges") ? K_MERGES : q_is(k, kn, "special_tokens") ? K_SPECIAL
+		    : 0;
+		if (!key || (seen & key))
+			return 0;
+		seen |= key;
+		switch (key) {
+		case K_FORMAT:
+			if (!q_string(q, &v, &vn) || !q_is(v, vn, "dl-tokenize-bpe"))
+				return 0;
+			break;
+		case K_VERSION:
+			if (!q_uint(q, &ver) || ver != 1)
+				return 0;
+			break;
+		case K_PATTERN: {
+			char name[16];
+			if (!q_string(q, &v, &vn) || vn >= sizeof name)
+				return 0;
+			memcpy(name, v, vn);
+			name[vn] = 0;
+			if (dl_pretok_parse(name, pat) < 0)
+				return 0;
+			break;
+		}
+		case K_TOKENS:
+			if (!q_tokens(q))
+				return 0;
+			break;
+		case K_MERGES:
+			if (!q_merges(q))
+				return 0;
+			break;
+		default:
+			if (!q_specials(q))
+				return 0;
+		}
+	} while (q_char(q, ','));
+	if (!q_char(q, '}'))
+		return 0;
+	q_ws(q);
+	return q->p == q->end && (seen & (K_FORMAT | K_VERSION | K_PATTERN | K_TOKENS)) ==
+	       (K_FORMAT | K_VERSION | K_PATTERN | K_TOKENS);
+}
+
+/* Whether merge i of the list joins two tokens into a token after the one of merge i - 1
+ * (*last): the check of the full reader. */
+static int merge_ok(const dl_bpe *m, uint32_t a, uint32_t b, int64_t *last, uint8_t **buf)
+{
+	size_t la = 0, lb = 0;
+	const uint8_t *pa = NULL, *pb = NULL;
+	if (a < m->ntokens && b < m->ntokens) {
+		pa = dl_bpe_token(m, a, &la);
+		pb = dl_bpe_token(m, b, &lb);
+	}
+	if (!pa || !pb)
+		return 0;
+	/* Written merges make the tokens of two bytes or more in rank order: try the next
+	 * such token after the last before a lookup (tokens are distinct, so bytes equal to a
+	 * token's are that token). */
+	size_t c = (size_t)(*last + 1);
+	while (c < m->ntokens && (!m->present[c] || m->len[c] < 2))
+		c++;
+	if (c < m->ntokens && m->len[c] == la + lb && !memcmp(m->arena + m->off[c], pa, la) &&
+	    !memcmp(m->arena + m->off[c] + la, pb, lb)) {
+		*last = (int64_t)c;
+		return 1;
+	}
+	*buf = dl_reallocarray(*buf, la + lb + 1, 1);
+	memcpy(*buf, pa, la);
+	memcpy(*buf + la, pb, lb);
+	int64_t r = dl_bpe_rank(m, *buf, la + lb);
+	if (r < 0 || r <= *last)
+		return 0;
+	*last = r;
+	return 1;
+}
+
+/* The model in text[0..n), or NULL when the quick reader leaves it to the full one. */
+static dl_bpe *load_json_quick(const char *text, size_t n)
+{
+	struct quick q = { .p = text, .end = text + n };
+	dl_pretok pat = DL_PRETOK_GPT2;
+	dl_bpe *m = NULL;
+	char **names = NULL;
+	uint8_t *buf = NULL;
+	dl_err why;
+	/* Room for all the values the text can hold (each takes five bytes or more), so that
+	 * nothing is copied as it grows: pages never written cost nothing. */
+	q.tokcap = q.mergecap = n / 5 + 16;
+	q.room = n / 4 * 3 + 16;
+	q.off = dl_mallocarray(q.tokcap, sizeof *q.off);
+	q.len = dl_mallocarray(q.tokcap, sizeof *q.len);
+	q.merge = dl_mallocarray(q.mergecap, sizeof *q.merge);
+	q.arena = dl_malloc(q.room);
+	if (!q_document(&q, &pat))
+		goto out;
+	names = dl_calloc(q.ns ? q.ns : 1, sizeof *names);
+	for (size_t i = 0; i < q.ns; i++)
+		names[i] = dl_strndup(q.sname[i], q.slen[i]);
+	/* The model takes the arena and the arrays. */
+	m = dl_bpe_build(pat, q.arena, q.off, q.len, q.ntok, (const char *const *)names, q.sid,
+			 q.ns, &why);
+	q.arena = NULL;
+	q.off = NULL;
+	q.len = NULL;
+	int64_t last = -1;
+	for (size_t i = 0; m && i < q.nmerge; i++) {
+		if (!merge_ok(m, q.merge[i][0], q.merge[i][1], &last, &buf)) {
+			dl_bpe_free(m);
+			m = NULL;
+		}
+	}
+out:
+	for (size_t i = 0; names && i < q.ns; i++)
+		free(names[i]);
+	free(names);
+	free(buf);
+	free(q.arena);
+	free(q.off);
+	free(q.len);
+	free(q.merge);
+	free(q.sname);
+	free(q.slen);
+	free(q.sid);
+	return m;
+}
+
+/* A regular file mapped into memory, read-only, its pages mapped at once; NULL (and nothing
+ * said) for anything else, and for gzip. The quick reader parses the page cache in place:
+ * no copy, and no page faults one page at a time. */
+static const char *map_plain(const char *path, size_t *n)
+{
+	struct stat st;
+	void *p = MAP_FAILED;
+	int fd = strcmp(path, "-") ? open(path, O_RDONLY) : -1;
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 2) {
+		int flags = MAP_PRIVATE;
+#ifdef MAP_POPULATE
+		flags |= MAP_POPULATE;
+#endif
+		p = mmap(NULL, (size_t)st.st_size, PROT_READ, flags, fd, 0);
+		*n = (size_t)st.st_size;
+	}
+	close(fd);
+	if (p == MAP_FAILED)
+		return NULL;
+	if (((const uint8_t *)p)[0] == 0x1f && ((const uint8_t *)p)[1] == 0x8b) {
+		munmap(p, *n);
+		return NULL;
+	}
+	return p;
+}
+
 dl_bpe *dl_bpe_load_json(const char *path, dl_err *e)
 {
-	cJSON *j = load_json_file(path, e);
+	size_t n;
+	const char *mapped = map_plain(path, &n);
+	dl_bpe *m = mapped ? load_json_quick(mapped, n) : NULL;
+	if (mapped)
+		munmap((void *)mapped, n);
+	if (m)
+		return m;
+	char *text = slurp(path, &n, e);
+	if (!text)
+		return NULL;
+	m = mapped ? NULL : load_json_quick(text, n);
+	if (m) {
+		free(text);
+		return m;
+	}
+	/* The full reader: a cJSON tree, and a message for what is wrong. */
+	cJSON *j = parse_json(path, text, n, e);
+	free(text);
 	if (!j)
 		return NULL;
 	struct collect c = {0};
-	dl_bpe *m = NULL;
 	uint8_t *buf = NULL;
 	const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(j, "format");
 	const cJSON *ver = cJSON_GetObjectItemCaseSensitive(j, "version");

@@ -173,6 +173,46 @@ static inline size_t run_none(const uint8_t *s, size_t n, size_t i, unsigned mas
 	return i;
 }
 
+/* The count of ASCII letters at the start of the 8 bytes of w (the first byte lowest):
+ * range tests on all bytes at once, with the high bit of each byte as its result (SWAR).
+ * With the high bits cleared, adding 0x80 - c to a byte sets its high bit exactly when the
+ * byte is c or more, and never carries into the next byte. */
+static inline unsigned ascii_letters8(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ull, high = ones * 0x80;
+	uint64_t y = (w | ones * 0x20) & ~high;         /* letters to lower case */
+	uint64_t ge_a = y + ones * (0x80 - 'a');
+	uint64_t gt_z = y + ones * (0x80 - 'z' - 1);
+	uint64_t stop = ~(ge_a & ~gt_z & ~w) & high;    /* not a letter, or not ASCII */
+	return stop ? (unsigned)__builtin_ctzll(stop) / 8 : 8;
+}
+
+static NOINLINE size_t run_any_letters(const uint8_t *s, size_t n, size_t i)
+{
+	return run_any(s, n, i, C_L);
+}
+
+/* run_any(s, n, i, C_L), taking runs of ASCII letters (most words) eight bytes at a time;
+ * a run that ends in an ASCII byte ends here, without a call (a leaf function needs no
+ * registers saved). */
+static inline size_t run_letters(const uint8_t *s, size_t n, size_t i)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	while (n - i >= 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		unsigned k = ascii_letters8(w);
+		i += k;
+		if (k < 8) {
+			if (s[i] < 0x80)
+				return i;
+			break;
+		}
+	}
+#endif
+	return run_any_letters(s, n, i);
+}
+
 /* \p{N}{1,3} at s[0], which is a number: the end of the match. */
 static size_t digits3(const uint8_t *s, size_t n)
 {
@@ -259,7 +299,7 @@ static size_t contraction_ci(const uint8_t *s, size_t n)
 /* ================================================================== GPT-2 */
 
 /* 's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+ */
-static size_t gpt2_next(const uint8_t *s, size_t n)
+static NOINLINE size_t gpt2_other(const uint8_t *s, size_t n)
 {
 	size_t i = 0, len, k;
 	unsigned c;
@@ -277,10 +317,50 @@ static size_t gpt2_next(const uint8_t *s, size_t n)
 			return space_run(s, n, 0);
 	}
 	if (c & C_L)
-		return run_any(s, n, i + len, C_L);
+		return run_letters(s, n, i + len);
 	if (c & C_N)
 		return run_any(s, n, i + len, C_N);
 	return run_none(s, n, i + len, C_WLN);
+}
+
+static NOINLINE size_t run_any_numbers(const uint8_t *s, size_t n, size_t i)
+{
+	return run_any(s, n, i, C_N);
+}
+
+static NOINLINE size_t run_none_wln(const uint8_t *s, size_t n, size_t i)
+{
+	return run_none(s, n, i, C_WLN);
+}
+
+/* Most pieces of text start with an ASCII character, after at most a space: a word
+ * (' ?\p{L}+'), a number (' ?\p{N}+'), punctuation (' ?[^\s\p{L}\p{N}]+'), or a newline
+ * before something other than white space (which '\s+' takes alone). These take short
+ * paths that need few registers and go on in the general loops only at a byte that is not
+ * ASCII; everything else (a contraction, white space, a code point that is not ASCII
+ * first) goes to gpt2_other. */
+static size_t gpt2_next(const uint8_t *s, size_t n)
+{
+	size_t i = s[0] == ' ' && n > 1;
+	uint8_t c = s[i];
+	if ((uint8_t)((c | 0x20) - 'a') < 26)
+		return run_letters(s, n, i + 1);
+	if (c >= 0x80 || (c == '\'' && !i))
+		return gpt2_other(s, n);
+	unsigned k = dl_uc_ascii[c];
+	if (k & C_N) {
+		for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			;
+		return i < n && s[i] >= 0x80 ? run_any_numbers(s, n, i) : i;
+	}
+	if (!(k & C_WLN)) {
+		for (i++; i < n && s[i] < 0x80 && !(dl_uc_ascii[s[i]] & C_WLN); i++)
+			;
+		return i < n && s[i] >= 0x80 ? run_none_wln(s, n, i) : i;
+	}
+	if (c == '\n' && !i && (n == 1 || (s[1] < 0x80 && !(dl_uc_ascii[s[1]] & C_WS))))
+		return 1;
+	return gpt2_other(s, n);
 }
 
 /* ================================================================== cl100k_base */
@@ -296,11 +376,11 @@ static size_t cl100k_next(const uint8_t *s, size_t n)
 		return k;
 	c0 = class_of(s, n, &len0);
 	if (c0 & C_L)
-		return run_any(s, n, len0, C_L);
+		return run_letters(s, n, len0);
 	if (in_x(c0, s[0]) && len0 < n) {
 		c1 = class_of(s + len0, n - len0, &len1);
 		if (c1 & C_L)
-			return run_any(s, n, len0 + len1, C_L);
+			return run_letters(s, n, len0 + len1);
 	}
 	if (c0 & C_N)
 		return digits3(s, n);

@@ -64,6 +64,20 @@ printf 'x\n<|endoftext|>\n' | expect_status 1 dl tokenize encode -m "$T/gpt2.jso
 expect_err "dl-tokenize: (stdin): line 2: the text holds the special token <|endoftext|>"
 expect_status 2 dl tokenize encode -m "$T/gpt2.json" --allowed-special '<|nope|>' "$T/sp.txt"
 expect_err "dl-tokenize: --allowed-special: '<|nope|>' is not a special token of the model"
+# A special token with a space inside: blocks are never cut inside it, whatever the threads
+# (the text spans several blocks, and the token falls between words everywhere).
+dl tokenize convert --from tiktoken --pattern gpt2 --special '<|a b|>=50257' \
+	"$D/r50k_base.tiktoken.gz" -o "$T/ab.json" || fail "convert --special with a space"
+awk '{ for (i = 1; i <= NF; i++) printf "%s%s", $i, (i % 3 ? " " : " <|a b|> "); print "" }' \
+	"$TXT" "$TXT" "$TXT" >"$T/ab.txt"
+for th in 1 2; do
+	dl tokenize encode -m "$T/ab.json" --allowed-special all --threads $th "$T/ab.txt" \
+		>"$T/ab.$th" || fail "encode with a spaced special, $th threads"
+done
+same "$T/ab.1" "$T/ab.2"
+want=$(grep -o '<|a b|>' "$T/ab.txt" | wc -l)
+got=$(tr ' ' '\n' <"$T/ab.1" | grep -c '^50257$')
+[ "$want" -gt 1000 ] && [ "$got" -eq "$want" ] || fail "spaced special: $got ids 50257, want $want"
 
 # Training: the same merges whatever the thread count; the model round-trips text.
 head -n 4000 "$TXT" >"$T/corpus"
