@@ -119,10 +119,7 @@ static void parse_args(const struct command *c, int argc, char **argv, struct ar
 	a->n = 10;
 	dl_cli_reset();
 	while ((ch = getopt_long(argc, argv, ":o:n:" DL_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-		if ((ch == 'o' || ch == 'n' || ch >= OPT_COMPRESS) && ch < 0x1000 &&
-		    !dl_cli_takes(c->opts, ch))
-			dl_usage_error("%s: %s does not apply to this command", c->name,
-				       dl_cli_option_name(longopts, ch));
+		dl_cli_check_takes(c->name, c->opts, longopts, ch);
 		switch (ch) {
 		case 'o': a->output = optarg; break;
 		case 'n':

@@ -136,10 +136,7 @@ static void parse_args(const struct command *c, int argc, char **argv, struct ar
 	a->pattern = DL_PRETOK_GPT2;
 	dl_cli_reset();
 	while ((ch = getopt_long(argc, argv, ":o:m:" DL_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-		if ((ch == 'o' || ch == 'm' || (ch >= OPT_VOCAB && ch < 0x1000)) &&
-		    !dl_cli_takes(c->opts, ch))
-			dl_usage_error("%s: %s does not apply to this command", c->name,
-				       dl_cli_option_name(longopts, ch));
+		dl_cli_check_takes(c->name, c->opts, longopts, ch);
 		switch (ch) {
 		case 'o': a->output = optarg; break;
 		case 'm': a->model = optarg; break;
@@ -1503,22 +1500,8 @@ int main(int argc, char **argv)
 
 	memset(&a, 0, sizeof a);
 	dl_cli_init(argc, argv, &a.common);
-	if (argc < 2)
-		dl_usage_error("give a command (train, encode, decode, vocab, info, convert)");
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		fputs(usage_main, stdout);
-		return 0;
-	}
-	if (!strcmp(argv[1], "--version"))
-		dl_cli_version();
-	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-		if (!strcmp(argv[1], commands[i].name))
-			cmd = &commands[i];
-	if (!cmd) {
-		if (argv[1][0] == '-')
-			dl_usage_error("give a command before options ('%s')", argv[1]);
-		dl_usage_error("'%s' is not a command", argv[1]);
-	}
+	cmd = &commands[dl_cli_subcommand(argc, argv, commands, sizeof commands / sizeof *commands,
+					  sizeof *commands, usage_main)];
 	parse_args(cmd, argc - 1, argv + 1, &a);
 	log = dl_log_open(a.common.log_path);
 	t0 = dl_now();

@@ -158,10 +158,7 @@ static void parse_args(const struct command *c, int argc, char **argv, struct ar
 	a->eval_batches = 20;
 	dl_cli_reset();
 	while ((ch = getopt_long(argc, argv, ":o:m:" DL_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-		if ((ch == 'o' || ch == 'm' || (ch >= OPT_MODEL && ch < 0x1000)) &&
-		    !dl_cli_takes(c->opts, ch))
-			dl_usage_error("%s: %s does not apply to this command", c->name,
-				       dl_cli_option_name(longopts, ch));
+		dl_cli_check_takes(c->name, c->opts, longopts, ch);
 		switch (ch) {
 		case 'o': a->output = optarg; break;
 		case 'm': a->ckpt = optarg; break;
@@ -698,11 +695,14 @@ static void fit_loop(struct fit *f)
 		double t0 = dl_now();
 		double loss = fit_step(f, &norm, &lr);
 		if (!isfinite(loss)) {
-			dl_error("loss is %s at step %" PRIu64 "; stopped%s%s%s", isnan(loss) ? "NaN"
-				 : "infinite", f->step + 1, saved > 0 || a->resume
-				 ? " (the last checkpoint written is kept: " : " (no checkpoint "
-				 "written)", saved > 0 || a->resume ? (saved > 0 ? f->out : a->resume)
-				 : "", saved > 0 || a->resume ? ")" : "");
+			const char *what = isnan(loss) ? "NaN" : "infinite";
+			const char *kept = saved > 0 ? f->out : a->resume;
+			if (kept)
+				dl_error("loss is %s at step %" PRIu64 "; stopped (the last checkpoint "
+					 "written is kept: %s)", what, f->step + 1, kept);
+			else
+				dl_error("loss is %s at step %" PRIu64 "; stopped (no checkpoint "
+					 "written)", what, f->step + 1);
 			exit(DL_EXIT_FAIL);
 		}
 		double now = dl_now();

@@ -191,6 +191,17 @@ int dl_cli_takes(const int *opts, int opt)
 	return 0;
 }
 
+void dl_cli_check_takes(const char *cmd, const int *opts, const struct option *longopts,
+			int ch)
+{
+	/* getopt's own codes and the common options apply to every command */
+	if (ch == '?' || ch == ':' || ch == 'h' || ch == 'q' || ch >= DL_OPT_THREADS)
+		return;
+	if (!dl_cli_takes(opts, ch))
+		dl_usage_error("%s: %s does not apply to this command", cmd,
+			       dl_cli_option_name(longopts, ch));
+}
+
 const char *dl_cli_option_name(const struct option *longopts, int ch)
 {
 	static char buf[48];
@@ -203,22 +214,33 @@ const char *dl_cli_option_name(const struct option *longopts, int ch)
 	return buf;
 }
 
+/* The name that starts entry i of a command table. */
+static const char *entry_name(const void *table, size_t i, size_t stride)
+{
+	return *(const char *const *)((const char *)table + i * stride);
+}
+
 size_t dl_cli_subcommand(int argc, char **argv, const void *table, size_t n, size_t stride,
 			 const char *usage)
 {
-	if (argc < 2)
-		dl_usage_error("give a command");
+	if (argc < 2) {
+		char list[256] = "";
+		for (size_t i = 0; i < n; i++) {
+			size_t k = strlen(list);
+			snprintf(list + k, sizeof list - k, "%s%s", i ? ", " : "",
+				 entry_name(table, i, stride));
+		}
+		dl_usage_error("give a command (%s)", list);
+	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		fputs(usage, stdout);
 		exit(0);
 	}
 	if (!strcmp(argv[1], "--version"))
 		dl_cli_version();
-	for (size_t i = 0; i < n; i++) {
-		const char *name = *(const char *const *)((const char *)table + i * stride);
-		if (!strcmp(argv[1], name))
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(argv[1], entry_name(table, i, stride)))
 			return i;
-	}
 	if (argv[1][0] == '-')
 		dl_usage_error("give a command before options ('%s')", argv[1]);
 	dl_usage_error("'%s' is not a command", argv[1]);

@@ -68,6 +68,11 @@ void dl_cli_reset(void);
  * an option's name for messages ("--output", or "-n" for a short option without a long
  * name). The name is in a static buffer, valid until the next call. */
 int dl_cli_takes(const int *opts, int opt);
+/* For getopt_long's result ch in command cmd: a usage error ("cmd: --x does not apply to
+ * this command") when ch is a command's own option missing from opts; common options and
+ * getopt's '?' and ':' pass. */
+void dl_cli_check_takes(const char *cmd, const int *opts, const struct option *longopts,
+			int ch);
 const char *dl_cli_option_name(const struct option *longopts, int ch);
 
 /* The subcommand named by argv[1], in a table of n entries of stride bytes each starting

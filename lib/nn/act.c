@@ -17,31 +17,17 @@
  */
 #include "config.h"
 #include "nn/layers.h"
+#include "nn/par.h"
 #include "nn/simd.h"
 
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
 
-#define PAR_MIN 32768
-#define CHUNK_VALUES 8192
-
 #define SQRT1_2 0.70710678118654752440f       /* 1/sqrt(2) */
 #define INV_SQRT_2PI 0.39894228040143267794f  /* 1/sqrt(2 pi) */
 #define SQRT_2_PI 0.79788456080286535588f     /* sqrt(2/pi) */
 #define GELU_K 0.044715f
-
-static void run(dl_pool *pool, size_t n, size_t width, dl_pool_fn fn, void *ctx)
-{
-	if (n == 0)
-		return;
-	if (!pool || dl_pool_threads(pool) < 2 || n * width < PAR_MIN) {
-		fn(ctx, 0, n, 0);
-		return;
-	}
-	size_t chunk = CHUNK_VALUES / (width ? width : 1);
-	dl_pool_for(pool, n, chunk ? chunk : 1, fn, ctx);
-}
 
 /* ---------------------------------------------------------------- scalar forms */
 
@@ -109,7 +95,6 @@ static inline float silu_grad(float x)
 #endif
 typedef float v16f __attribute__((vector_size(VW * 4)));
 typedef int32_t v16i __attribute__((vector_size(VW * 4)));
-
 
 DL_INLINE v16f v16_splat(float x)
 {
@@ -279,7 +264,7 @@ static void act_bwd_range(void *ctx, size_t begin, size_t end, int tid)
 void dl_act_fwd(enum dl_act a, const float *x, float *y, size_t m, dl_pool *pool)
 {
 	struct act_job J = {.a = a, .x = x, .y = y};
-	run(pool, m, 1, act_fwd_range, &J);
+	dl_nn_run(pool, m, 1, act_fwd_range, &J);
 }
 
 void dl_act_bwd(enum dl_act a, const float *x, const float *dy, float *dx, size_t m,
@@ -288,7 +273,7 @@ void dl_act_bwd(enum dl_act a, const float *x, const float *dy, float *dx, size_
 	if (!dx)
 		return;
 	struct act_job J = {.a = a, .x = x, .dy = dy, .dx = dx};
-	run(pool, m, 1, act_bwd_range, &J);
+	dl_nn_run(pool, m, 1, act_bwd_range, &J);
 }
 
 void dl_act_bwd_set(enum dl_act a, const float *x, const float *dy, float *dx, size_t m,
@@ -298,12 +283,12 @@ void dl_act_bwd_set(enum dl_act a, const float *x, const float *dy, float *dx, s
 		return;
 	struct act_job J = {.a = a, .x = x, .dy = dy, .dx = dx, .set = 1};
 	/* in chunks that fit a core's cache even on one thread */
-	if (!pool || dl_pool_threads(pool) < 2 || m < PAR_MIN) {
-		for (size_t i = 0; i < m; i += CHUNK_VALUES)
-			act_bwd_range(&J, i, i + CHUNK_VALUES < m ? i + CHUNK_VALUES : m, 0);
+	if (!pool || dl_pool_threads(pool) < 2 || m < DL_NN_PAR_MIN) {
+		for (size_t i = 0; i < m; i += DL_NN_CHUNK)
+			act_bwd_range(&J, i, i + DL_NN_CHUNK < m ? i + DL_NN_CHUNK : m, 0);
 		return;
 	}
-	run(pool, m, 1, act_bwd_range, &J);
+	dl_nn_run(pool, m, 1, act_bwd_range, &J);
 }
 
 /* ---------------------------------------------------------------- SwiGLU */
@@ -342,7 +327,7 @@ static void swiglu_bwd_rows(void *ctx, size_t begin, size_t end, int tid)
 void dl_swiglu_fwd(const float *x, float *y, size_t n, size_t h, dl_pool *pool)
 {
 	struct act_job J = {.x = x, .y = y, .h = h};
-	run(pool, n, 2 * h, swiglu_fwd_rows, &J);
+	dl_nn_run(pool, n, 2 * h, swiglu_fwd_rows, &J);
 }
 
 void dl_swiglu_bwd(const float *x, const float *dy, float *dx, size_t n, size_t h,
@@ -351,5 +336,5 @@ void dl_swiglu_bwd(const float *x, const float *dy, float *dx, size_t n, size_t 
 	if (!dx)
 		return;
 	struct act_job J = {.x = x, .dy = dy, .dx = dx, .h = h};
-	run(pool, n, 2 * h, swiglu_bwd_rows, &J);
+	dl_nn_run(pool, n, 2 * h, swiglu_bwd_rows, &J);
 }

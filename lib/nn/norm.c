@@ -23,6 +23,7 @@
  */
 #include "config.h"
 #include "nn/layers.h"
+#include "nn/par.h"
 #include "nn/simd.h"
 
 #include <math.h>
@@ -32,22 +33,6 @@
 #define BLK 16
 /* Columns per block of the dgamma/dbeta pass. */
 #define COL_BLOCK 64
-/* Work (values) below which the pool is not worth waking, and the values per chunk. */
-#define PAR_MIN 32768
-#define CHUNK_VALUES 8192
-
-/* Runs fn over [0, n) items of `width` values each, on the pool when the job is large. */
-static void run(dl_pool *pool, size_t n, size_t width, dl_pool_fn fn, void *ctx)
-{
-	if (n == 0)
-		return;
-	if (!pool || dl_pool_threads(pool) < 2 || n * width < PAR_MIN) {
-		fn(ctx, 0, n, 0);
-		return;
-	}
-	size_t chunk = CHUNK_VALUES / (width ? width : 1);
-	dl_pool_for(pool, n, chunk ? chunk : 1, fn, ctx);
-}
 
 /* ---------------------------------------------------------------- row sums */
 
@@ -143,7 +128,7 @@ void dl_layernorm_fwd(const float *x, const float *gamma, const float *beta, flo
 		return;
 	struct ln_job J = {.x = x, .gamma = gamma, .beta = beta, .y = y, .mean = mean,
 			   .rstd = rstd, .n = n, .c = c, .eps = eps};
-	run(pool, n, c, ln_fwd_rows, &J);
+	dl_nn_run(pool, n, c, ln_fwd_rows, &J);
 }
 
 /* sum(g) and sum(g xhat) of one row, g = dy gamma, xhat = (x - m) r. */
@@ -244,9 +229,9 @@ void dl_layernorm_bwd(const float *x, const float *gamma, const float *mean, con
 	struct ln_job J = {.x = x, .gamma = gamma, .mean_in = mean, .rstd_in = rstd, .dy = dy,
 			   .dx = dx, .dgamma = dgamma, .dbeta = dbeta, .n = n, .c = c};
 	if (dx)
-		run(pool, n, c, ln_bwd_rows, &J);
+		dl_nn_run(pool, n, c, ln_bwd_rows, &J);
 	if (dgamma || dbeta)
-		run(pool, (c + COL_BLOCK - 1) / COL_BLOCK, n * COL_BLOCK, ln_bwd_cols, &J);
+		dl_nn_run(pool, (c + COL_BLOCK - 1) / COL_BLOCK, n * COL_BLOCK, ln_bwd_cols, &J);
 }
 
 /* ---------------------------------------------------------------- RMSNorm */
@@ -291,7 +276,7 @@ void dl_rmsnorm_fwd(const float *x, const float *gamma, float *y, float *rstd, s
 		return;
 	struct ln_job J = {.x = x, .gamma = gamma, .y = y, .rstd = rstd, .n = n, .c = c,
 			   .eps = eps};
-	run(pool, n, c, rms_fwd_rows, &J);
+	dl_nn_run(pool, n, c, rms_fwd_rows, &J);
 }
 
 DL_CLONES static void rms_bwd_rows(void *ctx, size_t begin, size_t end, int tid)
@@ -342,7 +327,7 @@ void dl_rmsnorm_bwd(const float *x, const float *gamma, const float *rstd, const
 	struct ln_job J = {.x = x, .gamma = gamma, .rstd_in = rstd, .dy = dy, .dx = dx,
 			   .dgamma = dgamma, .n = n, .c = c};
 	if (dx)
-		run(pool, n, c, rms_bwd_rows, &J);
+		dl_nn_run(pool, n, c, rms_bwd_rows, &J);
 	if (dgamma)
-		run(pool, (c + COL_BLOCK - 1) / COL_BLOCK, n * COL_BLOCK, rms_bwd_cols, &J);
+		dl_nn_run(pool, (c + COL_BLOCK - 1) / COL_BLOCK, n * COL_BLOCK, rms_bwd_cols, &J);
 }
