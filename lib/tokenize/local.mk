@@ -28,6 +28,15 @@ tests_check_bpe_golden_SOURCES = tests/check_bpe_golden.c tests/testutil.c tests
 tests_check_bpe_golden_CFLAGS = $(TEST_CFLAGS)
 tests_check_bpe_golden_LDADD = $(DLTOKENIZE_LIBS) $(CJSON_LIBS) $(TEST_LIBS)
 
+# The id parsers of decode (ids.c).
+if HAVE_CHECK
+check_PROGRAMS += tests/check_tokenize
+TESTS += tests/check_tokenize
+endif
+tests_check_tokenize_SOURCES = tests/check_tokenize.c tests/testutil.c tests/testutil.h
+tests_check_tokenize_CFLAGS = $(TEST_CFLAGS)
+tests_check_tokenize_LDADD = $(DLTOKENIZE_LIBS) $(CJSON_LIBS) $(TEST_LIBS)
+
 TESTS += tests/cli/tokenize.sh
 EXTRA_DIST += tests/cli/tokenize.sh \
 	tests/golden/tokenize/README.md tests/golden/tokenize/extract-ranks.js \
