@@ -13,3 +13,7 @@ dl_tokenize_LDADD = $(DLTOKENIZE_LIBS) $(CJSON_LIBS)
 bin_PROGRAMS += dl-train
 dl_train_SOURCES = cmd/dl-train.c
 dl_train_LDADD = lib/libdltokenize.a $(DLNN_LIBS)
+
+bin_PROGRAMS += dl-w2v
+dl_w2v_SOURCES = cmd/dl-w2v.c
+dl_w2v_LDADD = $(DLW2V_LIBS) $(DLW2V_EXTRA_LIBS)

@@ -1,7 +1,7 @@
 #!/bin/sh
 # The demo pipeline of the README: CSV -> records -> verify, schema, shuffle, shards,
-# JSON lines and back to CSV. Usage: sh tests/demo.sh BUILD_DIR (run by ./bootstrap demo
-# and, as a test, by make check).
+# JSON lines and back to CSV; a tokenizer; word vectors; a character GPT.
+# Usage: sh tests/demo.sh BUILD_DIR (run by ./bootstrap demo and, as a test, by make check).
 set -eu
 build=$(cd "${1:?usage: demo.sh BUILD_DIR}" && pwd)
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -47,6 +47,17 @@ if command -v bible >/dev/null 2>&1; then
 else
 	run "cat $src/README.md $src/man/*.[157] > corpus.txt && wc -c corpus.txt"
 fi
+
+# Word vectors: skip-gram with negative sampling on the same text, lower-cased and cut into
+# words, then the nearest neighbours of a few words (DEMO_W2V_EPOCHS, default 5).
+run "tr A-Z a-z < corpus.txt | tr -cs 'a-z\\n' ' ' > words.txt && wc -w words.txt"
+run "dl-w2v train --dim 50 --epochs ${DEMO_W2V_EPOCHS:-5} --sample 1e-4 -q -o words.bin words.txt"
+if command -v bible >/dev/null 2>&1; then
+	run "dl-w2v similar -m words.bin -k 5 god gold egypt"
+else
+	run "dl-w2v similar -m words.bin -k 5 record model file"
+fi
+
 cat >gpt.json <<'SPEC'
 {"type": "gpt", "n_layer": 4, "n_head": 4, "n_embd": 128, "block_size": 128, "vocab_size": 256}
 SPEC

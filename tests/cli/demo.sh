@@ -1,5 +1,5 @@
 # The README's demo pipeline runs and its round trips hold.
-DEMO_GPT_STEPS=3 DEMO_DIR=$T/demo sh "$DL_SRC/tests/demo.sh" "$DL_BUILD" >"$T/demo.out" 2>&1 || { cat "$T/demo.out" >&2; fail "demo failed"; }
+DEMO_GPT_STEPS=3 DEMO_W2V_EPOCHS=1 DEMO_DIR=$T/demo sh "$DL_SRC/tests/demo.sh" "$DL_BUILD" >"$T/demo.out" 2>&1 || { cat "$T/demo.out" >&2; fail "demo failed"; }
 grep -q 'iris.tfrecord: 150 records' "$T/demo.out" || fail "verify line missing"
 grep -q '^150$' "$T/demo.out" || fail "shards do not count 150 records"
 grep -q 'JSON lines round trip: identical records' "$T/demo.out" || fail "JSON round trip"
@@ -7,3 +7,5 @@ grep -q 'CSV round trip: identical records' "$T/demo.out" || fail "CSV round tri
 grep -q 'tokenizer round trip: identical text' "$T/demo.out" || fail "tokenizer round trip"
 grep -q '^15496 11 995 0$' "$T/demo.out" || fail "GPT-2 ids of 'Hello, world!' (tiktoken: 15496 11 995 0)"
 grep -q '^And God said' "$T/demo.out" || fail "the GPT sample does not start with its prompt"
+n=$(grep -cE '^[a-z]+	[a-z]+	-?[01]\.[0-9]{4}$' "$T/demo.out" || :)
+[ "$n" -eq 15 ] || fail "dl-w2v similar: $n lines of WORD NEIGHBOUR COSINE, want 15"
