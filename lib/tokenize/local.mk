@@ -10,7 +10,10 @@ include lib/tokenize/train.mk
 
 lib_libdltokenize_a_SOURCES += lib/tokenize/model.c lib/tokenize/model.h lib/tokenize/modelpriv.h \
 	lib/tokenize/ids.c lib/tokenize/ids.h \
-	lib/tokenize/modelio.c
+	lib/tokenize/modelio.c \
+	lib/tokenize/blocks.c lib/tokenize/blocks.h \
+	lib/tokenize/encode.c lib/tokenize/encode.h \
+	lib/tokenize/trainfiles.c lib/tokenize/trainfiles.h
 
 if HAVE_CHECK
 check_PROGRAMS += tests/check_bpe_model
