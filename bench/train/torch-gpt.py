@@ -14,7 +14,9 @@ loss of the last step, and the validation loss after the last step:
 
 Batches: --batch (32) windows of block_size + 1 bytes at start positions drawn uniformly
 from [0, n - block_size - 1] by a torch.Generator seeded with --seed; inputs are the first
-block_size bytes, targets the last. Optimizer: torch.optim.AdamW (foreach=False), lr 1e-3
+block_size bytes, targets the last. With --dl-windows the starts are instead the ones dl-train
+draws for the same --seed (its xoshiro256** stream 2^40 + k for micro-batch k, re-implemented
+below from lib/core/rng.c), so both programs see the same batches in the same order. Optimizer: torch.optim.AdamW (foreach=False), lr 1e-3
 constant, betas 0.9/0.999, eps 1e-8, weight decay 0.1 on tensors of two or more dimensions
 only; no gradient clipping unless --clip is given. Validation: --val-windows (64) windows of
 kjv-valid.txt at the fixed starts floor(k * (n - block_size - 1) / (K - 1)), k = 0..K-1,
@@ -39,6 +41,58 @@ import dl_torch  # noqa: E402
 SPEC = {"type": "gpt", "n_layer": 4, "n_head": 4, "n_embd": 128, "block_size": 128,
         "vocab_size": 256, "tie_weights": True, "bias": True, "dropout": 0.0}
 WARMUP_STEPS = 3
+
+
+M64 = (1 << 64) - 1
+
+
+def splitmix64(state):
+    """One splitmix64 step (Steele, Lea & Flood 2014): (new state, output)."""
+    state = (state + 0x9E3779B97F4A7C15) & M64
+    z = state
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & M64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M64
+    return state, z ^ (z >> 31)
+
+
+class DlRng:
+    """lib/core/rng.c's xoshiro256** for a stream number above 64 (seeded through splitmix64)."""
+
+    def __init__(self, seed, stream):
+        _, mixed = splitmix64(stream)
+        sm = seed ^ mixed
+        self.s = []
+        for _ in range(4):
+            sm, z = splitmix64(sm)
+            self.s.append(z)
+
+    def u64(self):
+        s = self.s
+        rotl = lambda x, k: ((x << k) | (x >> (64 - k))) & M64
+        result = (rotl((s[1] * 5) & M64, 7) * 9) & M64
+        t = (s[1] << 17) & M64
+        s[2] ^= s[0]
+        s[3] ^= s[1]
+        s[1] ^= s[2]
+        s[0] ^= s[3]
+        s[2] ^= t
+        s[3] = rotl(s[3], 45)
+        return result
+
+    def below(self, n):
+        """Uniform in [0, n) (Lemire's multiply-and-reject, as dl_rng_below)."""
+        m = self.u64() * n
+        if (m & M64) < n:
+            t = ((1 << 64) - n) % n
+            while (m & M64) < t:
+                m = self.u64() * n
+        return m >> 64
+
+
+def dl_starts(seed, k, batch, n, t):
+    """The window starts dl-train fit draws for micro-batch k (cmd/dl-train.c gpt_windows)."""
+    r = DlRng(seed, (1 << 40) + k)
+    return torch.tensor([r.below(n - t) for _ in range(batch)])
 
 
 def read_bytes(path):
@@ -85,6 +139,8 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--init", metavar="CKPT",
                     help="start from the weights of a dl-train checkpoint (same spec)")
+    ap.add_argument("--dl-windows", action="store_true",
+                    help="train on the windows dl-train draws for the same --seed")
     ap.add_argument("--eval-ckpt", metavar="CKPT",
                     help="only print val_loss of a dl-train checkpoint on the same windows")
     a = ap.parse_args()
@@ -112,7 +168,11 @@ def main():
 
     times, loss = [], None
     for s in range(a.steps):
-        x, y = windows(train, torch.randint(0, train.numel() - t - 1, (a.batch,), generator=g), t)
+        if a.dl_windows:
+            starts = dl_starts(a.seed, s, a.batch, train.numel(), t)
+        else:
+            starts = torch.randint(0, train.numel() - t - 1, (a.batch,), generator=g)
+        x, y = windows(train, starts, t)
         t0 = time.perf_counter()
         opt.zero_grad(set_to_none=True)
         _, loss = model(x, y)
