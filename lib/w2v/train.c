@@ -20,8 +20,9 @@
  * bytes, so no two rows share a cache line.
  *
  * Determinism: the corpus is cut into jobs of about JOB_WORDS words at sentence boundaries,
- * whatever the thread count; job j of epoch e draws from its own random stream of the seed.
- * One thread runs the jobs in order, so a run is a function of its input and options. With
+ * whatever the thread count; each epoch takes the jobs in a random order of its own, and job
+ * j of epoch e draws from its own random stream of the seed. One thread runs the jobs in
+ * that order, so a run is a function of its input and options. With
  * several threads the jobs interleave and the result depends on timing, as in every
  * Hogwild trainer.
  */
@@ -70,6 +71,7 @@ struct model {
 	dl_w2v_huffman hs;
 	struct job *jobs;
 	size_t njobs;
+	size_t *order;           /* this epoch's order of the jobs */
 	double alpha0, alpha1;
 	uint64_t total;          /* words to process over all epochs */
 	_Atomic uint64_t done;
@@ -260,7 +262,8 @@ static void run_jobs(void *ctx, size_t begin, size_t end, int tid)
 	/* words done are published every PUBLISH words, not per sentence, to keep the shared
 	 * counter's cache line quiet */
 	uint64_t pending = 0, done = atomic_load_explicit(&m->done, memory_order_relaxed);
-	for (size_t j = begin; j < end; j++) {
+	for (size_t k = begin; k < end; k++) {
+		size_t j = m->order[k];
 		dl_rng r;
 		dl_rng_init(&r, m->o->seed, ((uint64_t)(m->epoch + 1) << 40) + j);
 		uint64_t rs = dl_rng_u64(&r);
@@ -400,7 +403,16 @@ dl_vectors *dl_w2v_train(const dl_w2v_opts *o, char *const *paths, int npaths)
 
 	dl_progress_start(&m->prog, "words", m->total, !o->progress);
 	m->t0 = m->last_log = dl_now();
+	m->order = dl_mallocarray(m->njobs ? m->njobs : 1, sizeof *m->order);
 	for (m->epoch = 0; m->epoch < o->epochs && m->total; m->epoch++) {
+		/* a fresh order of the jobs per epoch: a corpus made of different sources (a
+		 * bible, then a dictionary, ...) would otherwise end every epoch, at the
+		 * smallest learning rates, on the same one */
+		for (size_t k = 0; k < m->njobs; k++)
+			m->order[k] = k;
+		dl_rng r;
+		dl_rng_init(&r, o->seed, ((uint64_t)5 << 40) + (uint64_t)m->epoch);
+		dl_rng_shuffle(&r, m->order, m->njobs, sizeof *m->order);
 		dl_pool_for(pool, m->njobs, 1, run_jobs, m);
 		report(m, 1);
 	}
@@ -424,6 +436,7 @@ dl_vectors *dl_w2v_train(const dl_w2v_opts *o, char *const *paths, int npaths)
 	dl_w2v_alias_free(&m->neg);
 	dl_w2v_huffman_free(&m->hs);
 	dl_free(m->jobs);
+	dl_free(m->order);
 	dl_free(m);
 	dl_w2v_corpus_free(&c);
 	return out;
