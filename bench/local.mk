@@ -2,6 +2,7 @@
 EXTRA_DIST += \
 	bench/README.md \
 	bench/run \
+	bench/lib.sh \
 	bench/record/make-data.sh \
 	bench/record/gen-jsonl.py \
 	bench/record/peer.py \

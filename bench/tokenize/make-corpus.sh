@@ -40,22 +40,7 @@ size() { wc -c <"$1" | tr -d ' '; }
 LC_ALL=C
 export LC_ALL
 
-# need PKG... : installs the Debian packages that are not installed yet.
-need() {
-	_missing=
-	for _p in "$@"; do
-		dpkg-query -W -f='${Status}' "$_p" 2>/dev/null | grep -q 'install ok installed' ||
-			_missing="$_missing $_p"
-	done
-	[ -z "$_missing" ] && return 0
-	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-		say "apt-get install$_missing"
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $_missing >&2 ||
-			die "apt-get install$_missing failed"
-	else
-		die "missing Debian packages: apt-get install$_missing"
-	fi
-}
+. "$(dirname "$0")/../lib.sh"
 
 # part NAME: true when parts/NAME.txt must be written; the writer then writes $tmp_part
 # and calls done_part NAME.

@@ -39,22 +39,7 @@ die() { say "$*"; exit 1; }
 LC_ALL=C
 export LC_ALL
 
-# need PKG... : installs the Debian packages that are not installed yet.
-need() {
-	_missing=
-	for _p in "$@"; do
-		dpkg-query -W -f='${Status}' "$_p" 2>/dev/null | grep -q 'install ok installed' ||
-			_missing="$_missing $_p"
-	done
-	[ -z "$_missing" ] && return 0
-	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-		say "apt-get install$_missing"
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $_missing >&2 ||
-			die "apt-get install$_missing failed"
-	else
-		die "missing Debian packages: apt-get install$_missing"
-	fi
-}
+. "$(dirname "$0")/../lib.sh"
 
 # clean: text on stdin to lines of lower-case a-z words separated by single spaces.
 clean() {

@@ -34,6 +34,17 @@ void *dl_calloc(size_t n, size_t size)
 	return p;
 }
 
+void *dl_aligned_alloc(size_t n, size_t size, size_t align)
+{
+	size_t total;
+	void *p = NULL;
+	if (!dl_mul_ok(n, size, &total))
+		dl_die("allocation size overflow (%zu x %zu)", n, size);
+	if (posix_memalign(&p, align, total ? total : align))
+		oom(total);
+	return p;
+}
+
 void *dl_mallocarray(size_t n, size_t size)
 {
 	return dl_reallocarray(NULL, n, size);

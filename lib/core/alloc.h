@@ -16,6 +16,9 @@ void *dl_malloc(size_t size);
 void *dl_calloc(size_t n, size_t size);          /* zeroed */
 void *dl_mallocarray(size_t n, size_t size);
 void *dl_reallocarray(void *p, size_t n, size_t size);
+/* n * size bytes at an address that is a multiple of align (a power of two, at least
+ * sizeof(void *)), for rows that must start on a cache line; released with dl_free. */
+void *dl_aligned_alloc(size_t n, size_t size, size_t align);
 char *dl_strdup(const char *s);
 char *dl_strndup(const char *s, size_t n);
 #define dl_free free

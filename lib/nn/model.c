@@ -227,14 +227,6 @@ static void carve_gpt(dl_model *m, struct carve *k)
 	m->s5 = take(k, bt * c);
 }
 
-static void *aligned(size_t n)
-{
-	void *p = NULL;
-	if (posix_memalign(&p, 64, n ? n : 64))
-		dl_die("out of memory (%zu bytes for the model)", n);
-	return p;
-}
-
 /* Bytes the model would take, in double so that absurd specs cannot overflow. */
 static double model_bytes(const dl_spec *s, double b)
 {
@@ -269,8 +261,8 @@ dl_model *dl_model_new(const dl_spec *s, size_t max_batch, dl_err *e)
 		lay_mlp_params(m);
 	else
 		lay_gpt_params(m);
-	m->params = aligned(m->nparams * sizeof(float));
-	m->grads = aligned(m->nparams * sizeof(float));
+	m->params = dl_aligned_alloc(m->nparams, sizeof(float), 64);
+	m->grads = dl_aligned_alloc(m->nparams, sizeof(float), 64);
 	m->decay = dl_calloc(m->nparams ? m->nparams : 1, 1);
 	memset(m->params, 0, m->nparams * sizeof(float));
 	memset(m->grads, 0, m->nparams * sizeof(float));
@@ -286,9 +278,9 @@ dl_model *dl_model_new(const dl_spec *s, size_t max_batch, dl_err *e)
 	size_t tokens = s->kind == DL_MODEL_GPT ? m->max_batch * s->block_size : m->max_batch;
 	m->arena_floats = k.used;
 	m->mask_bytes = k.mused;
-	m->arena = aligned(k.used * sizeof(float));
+	m->arena = dl_aligned_alloc(k.used, sizeof(float), 64);
 	memset(m->arena, 0, k.used * sizeof(float));
-	m->masks = k.mused ? aligned(k.mused) : NULL;
+	m->masks = k.mused ? dl_aligned_alloc(k.mused, 1, 64) : NULL;
 	m->ids = dl_calloc(tokens, sizeof *m->ids);
 	m->labels = dl_calloc(tokens, sizeof *m->labels);
 	k = (struct carve){ .base = m->arena, .mbase = m->masks };

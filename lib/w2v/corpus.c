@@ -125,6 +125,15 @@ static const uint8_t sep[256] = {
 	[0] = 1, [' '] = 1, ['\t'] = 1, ['\n'] = 2, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1,
 };
 
+/* Appends p[0..n) to the word cut by the buffer's end, up to DL_W2V_MAX_WORD bytes. */
+static void carry(char *word, size_t *wl, const uint8_t *p, size_t n)
+{
+	if (n > DL_W2V_MAX_WORD - *wl)
+		n = DL_W2V_MAX_WORD - *wl;
+	memcpy(word + *wl, p, n);
+	*wl += n;
+}
+
 static int read_text(dl_w2v_corpus *c, dl_in *in, dl_err *e)
 {
 	char word[DL_W2V_MAX_WORD];
@@ -144,19 +153,12 @@ static int read_text(dl_w2v_corpus *c, dl_in *in, dl_err *e)
 			while (j < avail && !sep[p[j]])
 				j++;
 			if (j == avail) {
-				size_t take = j - i;
-				if (take > DL_W2V_MAX_WORD - wl)
-					take = DL_W2V_MAX_WORD - wl;
-				memcpy(word + wl, p + i, take);
-				wl += take;
+				carry(word, &wl, p + i, j - i);
 				break;
 			}
 			if (wl) {
-				size_t take = j - i;
-				if (take > DL_W2V_MAX_WORD - wl)
-					take = DL_W2V_MAX_WORD - wl;
-				memcpy(word + wl, p + i, take);
-				add_word(c, word, wl + take);
+				carry(word, &wl, p + i, j - i);
+				add_word(c, word, wl);
 				wl = 0;
 			} else if (j > i) {
 				add_word(c, (const char *)p + i,
@@ -342,26 +344,29 @@ void dl_w2v_vocab_write(const dl_w2v_corpus *c, const char *path)
 
 /* ---- fixing the vocabulary */
 
-static const uint64_t *sort_counts;
+struct ranked {
+	uint64_t count;
+	uint32_t id;
+};
 
+/* Count descending, then first appearance (the provisional id) ascending. */
 static int by_count(const void *a, const void *b)
 {
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	if (sort_counts[x] != sort_counts[y])
-		return sort_counts[x] > sort_counts[y] ? -1 : 1;
-	return x < y ? -1 : x > y;
+	const struct ranked *x = a, *y = b;
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
 }
 
 size_t dl_w2v_corpus_finish(dl_w2v_corpus *c, uint64_t min_count, uint64_t max_vocab)
 {
 	size_t n = c->nwords;
-	uint32_t *order = dl_mallocarray(n ? n : 1, sizeof *order);
+	struct ranked *rank = dl_mallocarray(n ? n : 1, sizeof *rank);
 	for (size_t i = 0; i < n; i++)
-		order[i] = (uint32_t)i;
-	sort_counts = c->count;
-	qsort(order, n, sizeof *order, by_count);
+		rank[i] = (struct ranked){ c->count[i], (uint32_t)i };
+	qsort(rank, n, sizeof *rank, by_count);
 	size_t keep = 0;
-	while (keep < n && c->count[order[keep]] >= min_count && c->count[order[keep]] > 0 &&
+	while (keep < n && rank[keep].count >= min_count && rank[keep].count > 0 &&
 	       (!max_vocab || keep < max_vocab))
 		keep++;
 
@@ -371,7 +376,7 @@ size_t dl_w2v_corpus_finish(dl_w2v_corpus *c, uint64_t min_count, uint64_t max_v
 		remap[i] = UINT32_MAX;
 	size_t bytes = 0;
 	for (size_t k = 0; k < keep; k++)
-		bytes += c->len[order[k]] + 1;
+		bytes += c->len[rank[k].id] + 1;
 	char *arena = dl_malloc(bytes ? bytes : 1);
 	uint64_t *off = dl_mallocarray(keep ? keep : 1, sizeof *off);
 	uint32_t *len = dl_mallocarray(keep ? keep : 1, sizeof *len);
@@ -379,7 +384,7 @@ size_t dl_w2v_corpus_finish(dl_w2v_corpus *c, uint64_t min_count, uint64_t max_v
 	uint64_t *hash = dl_mallocarray(keep ? keep : 1, sizeof *hash);
 	size_t at = 0;
 	for (size_t k = 0; k < keep; k++) {
-		uint32_t o = order[k];
+		uint32_t o = rank[k].id;
 		remap[o] = (uint32_t)k;
 		memcpy(arena + at, c->arena + c->off[o], c->len[o] + 1);
 		off[k] = at;
@@ -429,7 +434,7 @@ size_t dl_w2v_corpus_finish(dl_w2v_corpus *c, uint64_t min_count, uint64_t max_v
 	c->sent_cap = ends_cap;
 	c->nids = w;
 	c->nsent = ns;
-	dl_free(order);
+	dl_free(rank);
 	dl_free(remap);
 	return keep;
 }

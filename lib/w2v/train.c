@@ -93,18 +93,6 @@ struct scratch {
 	float *din;        /* in x stride input gradients; for CBOW also the mean */
 };
 
-static void *aligned(size_t n, size_t elem)
-{
-	size_t bytes;
-	if (!dl_mul_ok(n ? n : 1, elem, &bytes))
-		dl_die("allocation size overflow");
-	bytes = (bytes + 63) & ~(size_t)63;
-	void *p = aligned_alloc(64, bytes);
-	if (!p)
-		dl_die("out of memory (%zu bytes for the vectors)", bytes);
-	return p;
-}
-
 /* A fast generator for the inner loops (wyrand: Wang Yi's 64-bit mixer over a Weyl
  * sequence), seeded per job from the job's dl_rng stream. */
 static inline uint64_t wyrand(uint64_t *s)
@@ -134,8 +122,8 @@ static void build_tables(struct model *m)
 static void init_weights(struct model *m)
 {
 	size_t rows1 = m->o->loss == DL_W2V_NS ? m->v : (m->v > 1 ? m->v - 1 : 1);
-	m->syn0 = aligned(m->v * m->stride, sizeof(float));
-	m->syn1 = aligned(rows1 * m->stride, sizeof(float));
+	m->syn0 = dl_aligned_alloc(m->v * m->stride, sizeof(float), 64);
+	m->syn1 = dl_aligned_alloc(rows1 * m->stride, sizeof(float), 64);
 	memset(m->syn1, 0, rows1 * m->stride * sizeof(float));
 	dl_rng r;
 	dl_rng_init(&r, m->o->seed, 0);
@@ -150,16 +138,22 @@ static void init_weights(struct model *m)
 
 /* ---- the kernels */
 
-/* The outputs of centre word w into out/label: itself and the negatives, or its Huffman
- * path. Returns their number. */
-static int outputs(const struct model *m, uint32_t *out, float *label, uint32_t w, uint64_t *rs)
+/* The outputs of one centre word: rows of syn1 and the targets of their sigmoids. */
+struct outputs {
+	const uint32_t *row;
+	const float *label;
+	int n;
+};
+
+/* The outputs of centre word w: its Huffman path, read in place, or itself and fresh
+ * negatives, written to out/label. */
+static struct outputs outputs(const struct model *m, uint32_t *out, float *label, uint32_t w,
+			      uint64_t *rs)
 {
 	if (m->o->loss == DL_W2V_HS) {
 		const dl_w2v_huffman *h = &m->hs;
-		int n = (int)(h->off[w + 1] - h->off[w]);
-		memcpy(out, h->nodes + h->off[w], (size_t)n * sizeof *out);
-		memcpy(label, h->labels + h->off[w], (size_t)n * sizeof *label);
-		return n;
+		return (struct outputs){ h->nodes + h->off[w], h->labels + h->off[w],
+					 (int)(h->off[w + 1] - h->off[w]) };
 	}
 	int n = 0;
 	out[n] = w;
@@ -171,7 +165,7 @@ static int outputs(const struct model *m, uint32_t *out, float *label, uint32_t 
 		out[n] = t;
 		label[n++] = 0;
 	}
-	return n;
+	return (struct outputs){ out, label, n };
 }
 
 static inline void prefetch_row(const float *row, size_t stride)
@@ -191,17 +185,14 @@ static void train_sentence(struct model *m, struct scratch *s, const uint32_t *s
 	float **x = s->x;
 	if (!n)
 		return;
-	int no[2];
-	no[0] = outputs(m, s->out, s->label, sen[0], rs);
+	struct outputs next = outputs(m, s->out, s->label, sen[0], rs), cur;
 	for (size_t i = 0; i < n; i++) {
-		uint32_t *out = s->out + (i & 1) * maxo;
-		float *label = s->label + (i & 1) * maxo;
+		cur = next;
 		if (i + 1 < n) {
 			size_t nx = (i + 1) & 1;
-			no[nx] = outputs(m, s->out + nx * maxo, s->label + nx * maxo, sen[i + 1], rs);
-			for (int o = 0; o < no[nx]; o++)
-				prefetch_row(m->syn1 + (size_t)s->out[nx * maxo + (size_t)o] * stride,
-					     stride);
+			next = outputs(m, s->out + nx * maxo, s->label + nx * maxo, sen[i + 1], rs);
+			for (int o = 0; o < next.n; o++)
+				prefetch_row(m->syn1 + (size_t)next.row[o] * stride, stride);
 			if (i + 1 + (size_t)window < n)
 				prefetch_row(m->syn0 + (size_t)sen[i + 1 + (size_t)window] * stride,
 					     stride);
@@ -216,15 +207,15 @@ static void train_sentence(struct model *m, struct scratch *s, const uint32_t *s
 		if (!ni)
 			continue;
 		if (m->o->model == DL_W2V_SKIPGRAM) {
-			dl_w2v_update(x, ni, m->syn1, out, label, no[i & 1], stride, m->sig, hs,
+			dl_w2v_update(x, ni, m->syn1, cur.row, cur.label, cur.n, stride, m->sig, hs,
 				      alpha, s->g, s->din);
 			for (int a = 0; a < ni; a++)
 				dl_w2v_add_row(x[a], s->din + (size_t)a * stride, stride);
 		} else {
 			float *mean = s->din + stride;
 			dl_w2v_mean_rows(mean, x, ni, stride);
-			dl_w2v_update(&mean, 1, m->syn1, out, label, no[i & 1], stride, m->sig, hs,
-				      alpha, s->g, s->din);
+			dl_w2v_update(&mean, 1, m->syn1, cur.row, cur.label, cur.n, stride, m->sig,
+				      hs, alpha, s->g, s->din);
 			for (int a = 0; a < ni; a++)
 				dl_w2v_add_row(x[a], s->din, stride);
 		}
@@ -317,7 +308,7 @@ static void scratch_init(struct model *m, struct scratch *s)
 	s->out = dl_mallocarray(2 * maxo, sizeof *s->out);
 	s->label = dl_mallocarray(2 * maxo, sizeof *s->label);
 	s->g = dl_mallocarray(maxi * maxo, sizeof *s->g);
-	s->din = aligned((maxi + 1) * m->stride, sizeof(float));
+	s->din = dl_aligned_alloc((maxi + 1) * m->stride, sizeof(float), 64);
 }
 
 static void scratch_free(struct scratch *s)
