@@ -1,0 +1,36 @@
+/*
+ * model.h — the JSON file of a boosted-tree model (dl-xgb, dl-gbdt), documented in
+ * dl-xgb(1):
+ *
+ *   {"format": "dl-gbm", "version": 1, "learner": "dl-xgb",
+ *    "objective": "binary:logistic", "num_class": 1, "base_score": 0.5,
+ *    "rounds": 100, "best_iteration": -1,
+ *    "features": ["age", "income", ...],
+ *    "params": {...},                       (the training parameters, for the record)
+ *    "trees": [{"left": [1, -1, -1], "right": [2, -1, -1], "feature": [0, 0, 0],
+ *               "threshold": [0.5, 0, 0], "default_left": [0, 0, 0],
+ *               "value": [0, -0.2, 0.3], "gain": [12.5, 0, 0], "cover": [100, 40, 60]},
+ *              ...]}
+ *
+ * Tree i adds to the margin of class i % num_class. Floats are written as the shortest
+ * decimal that reads back to the same float32. Reading validates everything before use
+ * (every tree's structure, feature indices, finite values, the number of trees against
+ * rounds * num_class): a model file is outside data.
+ */
+#ifndef DL_TREE_MODEL_H
+#define DL_TREE_MODEL_H
+#include <stddef.h>
+#include "core/error.h"
+#include "core/io.h"
+#include "tree/boost.h"
+
+/* Writes m as JSON to out; learner names the program ("dl-xgb", "dl-gbdt"). */
+void dl_gbm_write(const dl_gbm *m, const char *learner, dl_out *out);
+/* Reads a model from path. Returns NULL with e filled ("model.json: tree 3: node 7: left
+ * child 40 is out of range (the tree has 31 nodes)"). learner (may be NULL) receives a
+ * copy of the learner's name, to be freed. */
+dl_gbm *dl_gbm_read(const char *path, char **learner, dl_err *e);
+/* The same from memory; name is used in messages. */
+dl_gbm *dl_gbm_read_mem(const char *text, size_t len, const char *name, char **learner,
+			dl_err *e);
+#endif

@@ -1,0 +1,2 @@
+# man — dl-features(1).
+dist_man_MANS += man/dl-features.1

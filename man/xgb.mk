@@ -1,0 +1,2 @@
+# man — dl-xgb(1).
+dist_man_MANS += man/dl-xgb.1
