@@ -58,6 +58,15 @@ else
 	run "dl-w2v similar -m words.bin -k 5 record model file"
 fi
 
+# Gradient boosting: breast-cancer diagnosis (the Wisconsin data as scikit-learn ships it,
+# bundled for the tests), 50 rounds with the held-out AUC shown every tenth round, then
+# predictions (the probability of class 1), metrics and the most important features.
+xgbdata=$src/tests/data/xgb
+run "dl-xgb train $xgbdata/exact-cancer-train.csv --valid $xgbdata/exact-cancer-test.csv --objective binary:logistic --metric auc --eta 0.1 --max-depth 4 --rounds 50 -o cancer.json 2>&1 | awk 'NR % 10 == 0'"
+run "dl-xgb predict -m cancer.json $xgbdata/exact-cancer-test.csv | head -n 3"
+run "dl-xgb eval -m cancer.json $xgbdata/exact-cancer-test.csv --metric auc --metric error"
+run "dl-xgb importance -m cancer.json --type gain | head -n 5"
+
 cat >gpt.json <<'SPEC'
 {"type": "gpt", "n_layer": 4, "n_head": 4, "n_embd": 128, "block_size": 128, "vocab_size": 256}
 SPEC

@@ -9,3 +9,5 @@ grep -q '^15496 11 995 0$' "$T/demo.out" || fail "GPT-2 ids of 'Hello, world!' (
 grep -q '^And God said' "$T/demo.out" || fail "the GPT sample does not start with its prompt"
 n=$(grep -cE '^[a-z]+	[a-z]+	-?[01]\.[0-9]{4}$' "$T/demo.out" || :)
 [ "$n" -eq 15 ] || fail "dl-w2v similar: $n lines of WORD NEIGHBOUR COSINE, want 15"
+grep -qE '^auc	0\.99[0-9]*$' "$T/demo.out" || fail "dl-xgb eval: no test AUC of 0.99 or more"
+grep -qE '^\[49\]	valid-auc:0\.99' "$T/demo.out" || fail "dl-xgb train: no per-round AUC line for round 49"
