@@ -19,6 +19,8 @@
 #include "tree/boost.h"
 #include "tree/inspect.h"
 #include "tree/model.h"
+#include "tree/shap.h"
+#include "tree/xgbimport.h"
 
 enum {
 	OPT_VALID = 0x100, OPT_PARAM, OPT_ROUNDS, OPT_EARLY, OPT_ETA, OPT_MAX_DEPTH, OPT_OBJECTIVE,
@@ -612,7 +614,16 @@ static void predict_to(struct args *a, const char *path, const char *output)
 	size_t K = dl_gbm_nclass(m), n = t->nrow;
 	int rounds = rounds_to_use(a, m);
 	dl_out *out = dl_out_open(output, 0);
-	if (a->leaf) {
+	if (a->contrib) {
+		size_t w = K * (m->nfeat + 1);
+		/* contributions of the trees of the first rounds only */
+		while (rounds > 0 && m->ntree > (size_t)rounds * K)
+			dl_tree_free(m->trees[--m->ntree]);
+		double *v = dl_mallocarray(n * w + 1, sizeof *v);
+		dl_gbm_contribs(m, t, pool, v);
+		dl_pred_write(out, a->pred_format, "contrib", v, n, w, 0);
+		dl_free(v);
+	} else if (a->leaf) {
 		size_t nt = rounds > 0 && (size_t)rounds * K < m->ntree ? (size_t)rounds * K : m->ntree;
 		double *v = dl_mallocarray(n * nt + 1, sizeof *v);
 		for (size_t r = 0; r < n; r++)
@@ -833,6 +844,24 @@ static void cmd_cv(struct args *a)
 	dl_boost_params_free(&p);
 }
 
+/* ---- XGBoost's models */
+
+static void cmd_import(struct args *a)
+{
+	if (a->nrest != 1)
+		dl_usage_error("import: one XGBoost model file, got %d", a->nrest);
+	if (!a->output)
+		dl_usage_error("import: no output file given (-o MODEL.json)");
+	dl_err e;
+	dl_gbm *m = dl_xgb_import_file(a->rest[0], &e);
+	if (!m)
+		dl_die("%s", e.msg);
+	dl_out *out = dl_out_open(a->output, 0);
+	dl_gbm_write(m, learner_name(a), out);
+	dl_out_close(out);
+	dl_gbm_free(m);
+}
+
 #define COMMON_HELP "Common options (--threads, --seed, --quiet, --log, --version): see --help\n"
 #define DATA_HELP \
 	"      --label NAME        label column (default: a column named label; libsvm: the\n" \
@@ -854,6 +883,7 @@ static const int o_eval[] = { 'o', 'm', OPT_LABEL, OPT_WEIGHT, OPT_GROUP, OPT_EX
 static const int o_cv[] = { 'o', OPT_PARAM, OPT_ROUNDS, OPT_ETA, OPT_MAX_DEPTH, OPT_OBJECTIVE,
 			    OPT_NUM_CLASS, OPT_METRIC, OPT_SUBSAMPLE, OPT_MAX_BIN, OPT_LABEL,
 			    OPT_WEIGHT, OPT_GROUP, OPT_EXCLUDE, OPT_INPUT, OPT_FOLDS, 0 };
+static const int o_import[] = { 'o', 0 };
 static const int o_dump[] = { 'o', 'm', OPT_STATS, 0 };
 static const int o_importance[] = { 'o', 'm', OPT_TYPE, 0 };
 
@@ -918,6 +948,12 @@ static const struct command commands[] = {
 	  "  -o, --output FILE       write FILE instead of standard output\n"
 	  "Training options as for train (--param, --rounds, --objective, --metric, ...).\n"
 	  DATA_HELP
+	  COMMON_HELP },
+	{ "import", cmd_import, o_import,
+	  "Usage: dl-xgb import XGBOOST_MODEL.json -o MODEL.json\n"
+	  "Convert a model saved by XGBoost 1.x as JSON (Booster.save_model, gbtree) into\n"
+	  "dl-xgb's model file; its predictions are XGBoost's.\n"
+	  "  -o, --output FILE       the converted model (written atomically)\n"
 	  COMMON_HELP },
 	{ "dump", cmd_dump, o_dump,
 	  "Usage: dl-xgb dump -m MODEL [--with-stats]\n"
