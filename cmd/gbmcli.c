@@ -651,6 +651,9 @@ static void cmd_eval(struct args *a)
 	const char *path = data_arg(a, "eval");
 	dl_gbm *m = load_model(a);
 	dl_table *t = load(a, path, m->features, m->nfeat, 1);
+	dl_err le;
+	if (dl_objective_check_labels(&m->obj, t->label, t->nrow, &le) < 0)
+		dl_die("%s: %s", path, le.msg);
 	densify(t);
 	dl_pool *pool = dl_pool_new(a->common.threads);
 	size_t K = dl_gbm_nclass(m), n = t->nrow;
