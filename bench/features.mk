@@ -3,5 +3,6 @@
 EXTRA_DIST += \
 	bench/features/make-data.sh \
 	bench/features/spec.json \
+	bench/features/spec-rolling.json \
 	bench/features/baseline.py \
 	bench/features/run

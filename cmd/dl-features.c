@@ -14,6 +14,7 @@
 #include "core/error.h"
 #include "core/io.h"
 #include "core/progress.h"
+#include "features/blocks.h"
 #include "features/input.h"
 #include "features/spec.h"
 #include "features/transform.h"
@@ -22,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char usage_main[] =
 	"Usage: dl-features COMMAND [OPTIONS] [ARGS...]\n"
@@ -271,10 +273,42 @@ static void check_spec(const struct args *a, const dl_fspec *s)
 		return;
 	if (!(want = dl_fspec_load(a->spec, &e)))
 		dl_die("%s", e.msg);
-	if (want->fingerprint != s->fingerprint)
+	uint64_t fp = want->fingerprint;
+	dl_fspec_free(want);
+	if (fp != s->fingerprint)
 		dl_die("%s was fitted with a different spec than %s (fit it again)", a->model,
 		       a->spec);
-	dl_fspec_free(want);
+}
+
+/* A regular file of CSV or JSON lines, and a spec without rolling columns: blocks. */
+static int blocks_ok(const struct args *a, const dl_fspec *s, const dl_frows *r)
+{
+	struct stat st;
+	const char *path = input_path(a);
+
+	return strcmp(path, "-") && !stat(path, &st) && S_ISREG(st.st_mode) &&
+	       dl_fx_blocks_ok(s, dl_frows_format(r));
+}
+
+/* apply on --threads workers, the input cut into blocks of rows (features/blocks.h). The
+ * reader r has checked the input's format and header; the blocks read the file again. */
+static void apply_blocks(struct args *a, dl_fspec *s, dl_frows *r, dl_out *o, dl_fout *w)
+{
+	struct dl_fx_run run = { a->common.threads, a->skip, 0, 0, "" };
+	enum dl_frows_format f = dl_frows_format(r);
+	dl_err e;
+
+	dl_frows_close(r);
+	if (dl_fx_apply_blocks(s, input_path(a), f, a->delim, (enum dl_fout_format)a->format, o,
+			       &run, &e))
+		dl_die("%s", e.msg);
+	dl_fout_free(w);
+	dl_out_close(o);
+	if (run.bad)
+		dl_warn("skipped %" PRIu64 " bad row%s; the first: %s", run.bad,
+			run.bad == 1 ? "" : "s", run.first_bad);
+	dl_log(a->log, "\"rows\":%" PRIu64 ",\"bad_rows\":%" PRIu64, run.rows, run.bad);
+	dl_fspec_free(s);
 }
 
 static void run_apply(struct args *a)
@@ -284,7 +318,6 @@ static void run_apply(struct args *a)
 	dl_fx *x;
 	dl_fout *w;
 	dl_out *o;
-	dl_example ex;
 	dl_err e;
 	struct bad_rows b = { 0 };
 	uint64_t rows = 0;
@@ -292,10 +325,13 @@ static void run_apply(struct args *a)
 
 	check_spec(a, s);
 	r = open_rows(a, s);
-	x = dl_fx_new(s);
 	o = dl_out_open(a->output, DL_COMPRESS_NONE);
 	w = dl_fout_new(o, (enum dl_fout_format)a->format, s);
-	dl_example_init(&ex);
+	if (a->common.threads > 1 && blocks_ok(a, s, r)) {
+		apply_blocks(a, s, r, o, w);
+		return;
+	}
+	x = dl_fx_new(s);
 	while ((got = dl_frows_next(r, &e)) != 0) {
 		if (got == -1)
 			dl_die("%s", e.msg);
@@ -303,18 +339,17 @@ static void run_apply(struct args *a)
 			bad_row(a, &b, r, &e, 1);
 			continue;
 		}
-		if (dl_fx_apply(x, r, &ex, &e)) {
+		if (dl_fx_apply(x, r, &e)) {
 			bad_row(a, &b, r, &e, 0);
 			continue;
 		}
-		dl_fout_write(w, &ex);
+		dl_fout_write(w, x);
 		rows++;
 	}
 	dl_fout_free(w);
 	dl_out_close(o);
 	report_bad(&b);
 	dl_log(a->log, "\"rows\":%" PRIu64 ",\"bad_rows\":%" PRIu64, rows, b.n);
-	dl_example_free(&ex);
 	dl_fx_free(x);
 	dl_frows_close(r);
 	dl_fspec_free(s);

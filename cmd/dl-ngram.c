@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "core/io.h"
 #include "core/progress.h"
+#include "core/threads.h"
 #include "ngram/arpa.h"
 #include "ngram/binary.h"
 #include "ngram/corpus.h"
@@ -56,7 +57,7 @@ static const char usage_main[] =
 
 enum {
 	OPT_ORDER = 0x100, OPT_FORMAT, OPT_INPUT, OPT_FEATURE, OPT_FALLBACK, OPT_ADJUSTED,
-	OPT_TOKENS, OPT_CHARS, OPT_BYTES, OPT_WORDS, OPT_BUCKETS,
+	OPT_TOKENS, OPT_CHARS, OPT_BYTES, OPT_WORDS, OPT_BUCKETS, OPT_LOAD, OPT_MEMORY,
 };
 
 static const struct option longopts[] = {
@@ -73,6 +74,8 @@ static const struct option longopts[] = {
 	{"bytes", no_argument, 0, OPT_BYTES},
 	{"words", no_argument, 0, OPT_WORDS},
 	{"hash-buckets", required_argument, 0, OPT_BUCKETS},
+	{"load", required_argument, 0, OPT_LOAD},
+	{"memory", required_argument, 0, OPT_MEMORY},
 	DL_COMMON_LONGOPTS
 };
 
@@ -81,6 +84,7 @@ struct args {
 	dl_ngram_est_opts est;
 	const char *output, *model, *format, *feature;
 	int input, adjusted, tokens, order_set;
+	unsigned load;
 	enum dl_ngram_unit unit;
 	uint64_t buckets;
 	char **rest;
@@ -117,6 +121,34 @@ static void parse_fallback(const char *s, dl_ngram_est_opts *o)
 		dl_usage_error("--discount-fallback: unexpected '%s'", s);
 }
 
+/* SIZE[b|K|M|G|T] (powers of 1024; no suffix: bytes) or PERCENT% of physical memory. */
+static uint64_t parse_memory(const char *s)
+{
+	char *end;
+	double v = strtod(s, &end);
+	double mult = 1;
+	if (end == s || !isfinite(v) || v <= 0)
+		dl_usage_error("--memory: '%s' is not a size (e.g. 500M, 2G, 50%%)", s);
+	switch (*end) {
+	case 0: case 'b': case 'B': break;
+	case 'k': case 'K': mult = 1024.0; break;
+	case 'm': case 'M': mult = 1024.0 * 1024; break;
+	case 'g': case 'G': mult = 1024.0 * 1024 * 1024; break;
+	case 't': case 'T': mult = 1024.0 * 1024 * 1024 * 1024; break;
+	case '%':
+		if (v > 100)
+			dl_usage_error("--memory: '%s' is more than 100%%", s);
+		mult = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE) / 100;
+		break;
+	default: dl_usage_error("--memory: '%s' is not a size (e.g. 500M, 2G, 50%%)", s);
+	}
+	if (*end && end[1])
+		dl_usage_error("--memory: '%s' is not a size (e.g. 500M, 2G, 50%%)", s);
+	if (v * mult >= 1.8e19)
+		dl_usage_error("--memory: '%s' is too large", s);
+	return (uint64_t)(v * mult);
+}
+
 static void parse_args(const struct command *c, int argc, char **argv, struct args *a)
 {
 	int ch;
@@ -124,6 +156,7 @@ static void parse_args(const struct command *c, int argc, char **argv, struct ar
 	dl_ngram_est_opts_default(&a->est);
 	a->input = DL_NGRAM_IN_AUTO;
 	a->buckets = (uint64_t)1 << 20;
+	a->load = DL_NGRAM_LOAD_MMAP;
 	dl_cli_reset();
 	while ((ch = getopt_long(argc, argv, ":o:m:" DL_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		dl_cli_check_takes(c->name, c->opts, longopts, ch);
@@ -162,6 +195,15 @@ static void parse_args(const struct command *c, int argc, char **argv, struct ar
 		case OPT_WORDS: a->unit = DL_NGRAM_WORDS; break;
 		case OPT_BUCKETS:
 			a->buckets = (uint64_t)dl_parse_ll(optarg, "--hash-buckets", 1, INT64_MAX);
+			break;
+		case OPT_MEMORY: a->est.memory = parse_memory(optarg); break;
+		case OPT_LOAD:
+			if (!strcmp(optarg, "mmap"))
+				a->load = DL_NGRAM_LOAD_MMAP;
+			else if (!strcmp(optarg, "read"))
+				a->load = 0;
+			else
+				dl_usage_error("--load: '%s' is not read or mmap", optarg);
 			break;
 		default: dl_cli_common(&a->common, ch, argc, argv, c->usage);
 		}
@@ -307,9 +349,11 @@ static void cmd_train(struct args *a)
 		dl_ngram_model_free(q);
 		return;
 	}
+	dl_pool *pool = a->common.threads > 1 ? dl_pool_new(a->common.threads) : NULL;
 	dl_out *out = dl_out_open(a->output, DL_COMPRESS_NONE);
-	dl_arpa_write(m, out);
+	dl_arpa_write(m, out, pool);
 	dl_out_close(out);
+	dl_pool_free(pool);
 	dl_ngram_est_free(m);
 }
 
@@ -321,7 +365,7 @@ static dl_ngram_model *load_model(const struct args *a)
 	if (!a->model)
 		dl_usage_error("%s: give the model with -m MODEL", cmd->name);
 	double t0 = dl_now();
-	dl_ngram_model *m = dl_ngram_model_load(a->model, &e);
+	dl_ngram_model *m = dl_ngram_model_load(a->model, a->load, &e);
 	if (!m)
 		dl_die("%s", e.msg);
 	if (a->common.verbose && !a->common.quiet)
@@ -533,12 +577,12 @@ static void cmd_features(struct args *a)
 	"Common options (--threads, --quiet, --verbose, --log, --version): dl-ngram --help\n"
 
 static const int o_count[] = { 'o', OPT_ORDER, OPT_FORMAT, OPT_INPUT, OPT_FEATURE,
-			       OPT_ADJUSTED, 0 };
+			       OPT_ADJUSTED, OPT_MEMORY, 0 };
 static const int o_train[] = { 'o', OPT_ORDER, OPT_FORMAT, OPT_INPUT, OPT_FEATURE,
-			       OPT_FALLBACK, 0 };
+			       OPT_FALLBACK, OPT_MEMORY, 0 };
 static const int o_compile[] = { 'o', 0 };
-static const int o_ppl[] = { 'o', 'm', 0 };
-static const int o_score[] = { 'o', 'm', OPT_TOKENS, 0 };
+static const int o_ppl[] = { 'o', 'm', OPT_LOAD, 0 };
+static const int o_score[] = { 'o', 'm', OPT_TOKENS, OPT_LOAD, 0 };
 static const int o_features[] = { 'o', OPT_ORDER, OPT_FORMAT, OPT_CHARS, OPT_BYTES, OPT_WORDS,
 				  OPT_BUCKETS, 0 };
 
@@ -549,6 +593,8 @@ static const struct command commands[] = {
 	  "added): lines 'W1 .. Wn<TAB>COUNT', the 1-grams first.\n"
 	  "      --order N       the highest order (1 to 8)\n"
 	  "      --adjusted      Kneser-Ney adjusted counts instead of raw counts\n"
+	  "      --memory SIZE   memory budget of counting (e.g. 500M, 2G, 50%; default:\n"
+	  "                      no limit); beyond it, sorted runs are merged from disk\n"
 	  "      --format F      text (default) or records (ngram, order, count features)\n"
 	  "      --input I       auto (default), text or records (token ids)\n"
 	  "      --feature NAME  the int64 feature of token records (default ids)\n"
@@ -564,6 +610,8 @@ static const struct command commands[] = {
 	  "      --discount-fallback[=D1,D2,D3]\n"
 	  "                      when an order's discounts cannot be estimated (tiny or\n"
 	  "                      artificial corpora), use these (default 0.5,1,1.5)\n"
+	  "      --memory SIZE   memory budget of counting (e.g. 500M, 2G, 50%; default:\n"
+	  "                      no limit); beyond it, sorted runs are merged from disk\n"
 	  "      --input I       auto (default), text or records (token ids)\n"
 	  "      --feature NAME  the int64 feature of token records (default ids)\n"
 	  COMMON_HELP },
@@ -579,6 +627,9 @@ static const struct command commands[] = {
 	  "perplexity including and excluding OOVs, the OOV count and the token count (each\n"
 	  "word and each line's </s>).\n"
 	  "  -m, --model FILE    the model (ARPA or binary; detected)\n"
+	  "      --load HOW      binary models: mmap (default; loads in milliseconds) or\n"
+	  "                      read (into memory on huge pages: slower to load, faster\n"
+	  "                      lookups, for long texts)\n"
 	  "  -o, --output FILE   write FILE instead of standard output\n"
 	  COMMON_HELP },
 	{ "score", cmd_score, o_score,
@@ -587,6 +638,7 @@ static const struct command commands[] = {
 	  "  -m, --model FILE    the model (ARPA or binary; detected)\n"
 	  "      --tokens        per token, as KenLM's query prints it:\n"
 	  "                      WORD=ID LENGTH LOG10P ... Total: LOG10P OOV: N\n"
+	  "      --load HOW      binary models: mmap (default) or read (see ppl)\n"
 	  "  -o, --output FILE   write FILE instead of standard output\n"
 	  COMMON_HELP },
 	{ "features", cmd_features, o_features,

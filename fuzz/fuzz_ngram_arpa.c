@@ -81,7 +81,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!isfinite(s))
 		broken("a score is not finite");
 	dl_ngram_binary_write(m, bin_path);
-	dl_ngram_model *b = dl_ngram_model_load(bin_path, &e);
+	dl_ngram_model *b = dl_ngram_model_load(bin_path, 0, &e);
 	if (!b)
 		broken(e.msg);
 	if (score_some(b) != s)

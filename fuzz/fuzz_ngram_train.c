@@ -81,9 +81,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (fabs(sum - 1) > 1e-3)
 		broken("the unigrams do not sum to 1");
 	dl_out *out = dl_out_open(path, DL_COMPRESS_NONE);
-	dl_arpa_write(m, out);
+	dl_arpa_write(m, out, NULL);
 	dl_out_close(out);
-	dl_ngram_model *q = dl_ngram_model_load(path, &e);
+	dl_ngram_model *q = dl_ngram_model_load(path, 0, &e);
 	if (!q)
 		broken(e.msg);
 	for (int n = 0; n < m->order; n++)

@@ -123,7 +123,7 @@ START_TEST(test_numbers_exact)
 		FAST_ASSERT(dl_data_parse_cell(buf, (size_t)n, &got) == 0);
 		if (!same(got, want))
 			ck_abort_msg("'%s': %a, strtof %a", buf, (double)got, (double)want);
-		const char *q = dl_data_fast_float(buf, &f2);
+		const char *q = dl_data_fast_float(buf, buf + n, &f2);
 		if (q) {
 			fast++;
 			FAST_ASSERT(q == buf + n);
@@ -205,6 +205,106 @@ START_TEST(test_csv_big_exact)
 	dl_table_free(t);
 	dl_free(want);
 	dl_buf_free(&b);
+}
+END_TEST
+
+/* A quote-free CSV of 4.5 MB with blank lines is parsed in parallel parts: every thread
+ * count gives the same table, and an error deep inside gives the serial message. */
+static void big_plain_csv(dl_buf *b, size_t rows, uint64_t seed)
+{
+	uint64_t s = seed;
+	char cell[96];
+	dl_buf_puts(b, "a,label,b,c,pad\n");
+	for (size_t r = 0; r < rows; r++) {
+		for (int c = 0; c < 5; c++) {
+			if (c == 1)
+				snprintf(cell, sizeof cell, "%d", (int)(r % 2));
+			else if (c == 4)   /* text, not parsed: excluded */
+				snprintf(cell, sizeof cell, "some text of row %zu to make it long", r);
+			else
+				random_decimal(cell, sizeof cell, &s);
+			dl_buf_puts(b, cell);
+			dl_buf_puts(b, c < 4 ? "," : r % 5 ? "\n" : "\r\n");
+		}
+		if (r % 1000 == 7)
+			dl_buf_puts(b, "\n");
+	}
+}
+
+START_TEST(test_csv_parallel)
+{
+	dl_buf b = { 0 };
+	size_t rows = 60000;
+	big_plain_csv(&b, rows, 11);
+	ck_assert_uint_gt(b.len, 9 << 19);
+	static const char *const pad[] = { "pad" };
+	dl_table_options o = { .require_label = 1, .exclude = pad, .nexclude = 1 };
+	dl_table *ref = NULL;
+	for (int th = 1; th <= 3; th++) {
+		dl_table_set_threads(th);
+		dl_table *t = dl_table_read_mem(b.data, b.len, "p", &o, NULL, &err);
+		ck_assert_msg(t != NULL, "%s", err.msg);
+		ck_assert_uint_eq(t->nrow, rows);
+		if (!ref) {
+			ref = t;
+			continue;
+		}
+		ck_assert(memcmp(t->x, ref->x, rows * 3 * sizeof *t->x) == 0);
+		ck_assert(memcmp(t->label, ref->label, rows * sizeof *t->label) == 0);
+		dl_table_free(t);
+	}
+	/* Against strtof, cell by cell. */
+	char *text = (char *)b.data;
+	text[b.len - 1] = 0;   /* the last newline */
+	char *line = strchr(text, '\n') + 1;
+	for (size_t r = 0; r < rows; line++) {
+		if (*line == '\n')
+			continue;
+		char *end;
+		float a = strtof(line, &end);
+		strtof(end + 1, &end);
+		float bb = strtof(end + 1, &end), c = strtof(end + 1, &end);
+		end = strchr(end, ',');
+		if (!same(ref->x[r * 3], a) || !same(ref->x[r * 3 + 1], bb) ||
+		    !same(ref->x[r * 3 + 2], c))
+			ck_abort_msg("row %zu differs from strtof", r);
+		r++;
+		line = strchr(end, '\n');
+		if (!line)
+			break;
+	}
+	dl_table_free(ref);
+	/* Errors deep inside: the same message with any thread count. */
+	dl_buf_clear(&b);
+	big_plain_csv(&b, rows, 11);
+	size_t at = b.len * 2 / 3;
+	while (b.data[at] != '\n')
+		at++;
+	uint64_t lines = 1;
+	for (size_t i = 0; i <= at; i++)
+		lines += b.data[i] == '\n';
+	char want[96], want2[96];
+	snprintf(want, sizeof want, "p:%llu: column 'a': 'zz' is not a number",
+		 (unsigned long long)lines);
+	snprintf(want2, sizeof want2, "p:%llu: label is NaN", (unsigned long long)lines);
+	dl_buf bad1 = { 0 }, bad2 = { 0 };
+	dl_buf_append(&bad1, b.data, at + 1);
+	dl_buf_puts(&bad1, "zz,1,2,3,x\n");
+	dl_buf_append(&bad1, b.data + at + 1, b.len - at - 1);
+	dl_buf_append(&bad2, b.data, at + 1);
+	dl_buf_puts(&bad2, "1,nan,2,3,x\n");
+	dl_buf_append(&bad2, b.data + at + 1, b.len - at - 1);
+	for (int th = 1; th <= 2; th++) {
+		dl_table_set_threads(th);
+		ck_assert_ptr_null(dl_table_read_mem(bad1.data, bad1.len, "p", &o, NULL, &err));
+		ck_assert_str_eq(err.msg, want);
+		ck_assert_ptr_null(dl_table_read_mem(bad2.data, bad2.len, "p", &o, NULL, &err));
+		ck_assert_str_eq(err.msg, want2);
+	}
+	dl_table_set_threads(0);
+	dl_buf_free(&b);
+	dl_buf_free(&bad1);
+	dl_buf_free(&bad2);
 }
 END_TEST
 
@@ -651,6 +751,7 @@ int main(void)
 	TCase *tc = tcase(s, "numbers", 1);
 	tcase_add_test(tc, test_numbers_exact);
 	tcase_add_test(tc, test_csv_big_exact);
+	tcase_add_test(tc, test_csv_parallel);
 	tc = tcase(s, "csv", 1);
 	tcase_add_test(tc, test_csv_basic);
 	tcase_add_test(tc, test_csv_roles);

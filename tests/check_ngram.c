@@ -16,6 +16,7 @@
 #include "ngram/arpa.h"
 #include "ngram/binary.h"
 #include "ngram/corpus.h"
+#include "ngram/count.h"
 #include "ngram/estimate.h"
 #include "ngram/features.h"
 #include "ngram/model.h"
@@ -229,6 +230,45 @@ START_TEST(test_counts)
 }
 END_TEST
 
+/* Counting in sorted runs merged from disk gives what one sort in memory gives. */
+START_TEST(test_count_runs)
+{
+	size_t n = 60000;
+	uint64_t g = 7;
+	uint32_t *ids = dl_mallocarray(n, sizeof *ids);
+	for (size_t i = 0; i < n; i++) {
+		uint32_t r = (uint32_t)(gen(&g) % 60);
+		ids[i] = r < 8 ? DL_NGRAM_EOS : 3 + r % 20;      /* short sentences, 20 words */
+	}
+	ids[n - 1] = DL_NGRAM_EOS;
+	dl_ngram_key *k1, *k2;
+	uint32_t *c1, *c2;
+	size_t r1, r2;
+	dl_err e;
+	dl_pool *pool = dl_pool_new(2);
+	size_t m1 = dl_ngram_count(ids, n, 3, 5, 0, NULL, &k1, &c1, &r1, &e);
+	size_t m2 = dl_ngram_count(ids, n, 3, 5, 72 * 7000, pool, &k2, &c2, &r2, &e);
+	dl_pool_free(pool);
+	ck_assert_int_eq(r1, 1);
+	ck_assert_int_eq(r2, (n + 6999) / 7000);
+	ck_assert_int_eq(m1, m2);
+	ck_assert(!memcmp(k1, k2, m1 * sizeof *k1));
+	ck_assert(!memcmp(c1, c2, m1 * sizeof *c1));
+	uint64_t total = 0;
+	for (size_t i = 0; i < m1; i++) {
+		total += c1[i];
+		if (i)
+			FAST_ASSERT(k1[i - 1] < k1[i]);
+	}
+	ck_assert_int_eq(total, n);     /* every token counted once */
+	free(k1);
+	free(k2);
+	free(c1);
+	free(c2);
+	free(ids);
+}
+END_TEST
+
 /* Token records give the same model as the same ids written as text. */
 START_TEST(test_records_input)
 {
@@ -401,14 +441,19 @@ START_TEST(test_binary)
 	ck_assert_ptr_nonnull(est);
 	dl_ngram_model *m = dl_ngram_model_from_est(est);
 	dl_ngram_binary_write(m, tpath("m.bin"));
-	dl_ngram_model *b = dl_ngram_model_load(tpath("m.bin"), &e);
+	dl_ngram_model *b = dl_ngram_model_load(tpath("m.bin"), 0, &e);
 	ck_assert_msg(b != NULL, "%s", e.msg);
 	ck_assert_int_eq(b->order, 3);
 	const char *lines[] = { "a b c", "c c c a", "q a b", "" };
-	for (int i = 0; i < 4; i++)
-		ck_assert(dl_ngram_score_line(m, lines[i], strlen(lines[i]), NULL) ==
-			  dl_ngram_score_line(b, lines[i], strlen(lines[i]), NULL));
+	dl_ngram_model *mm = dl_ngram_model_load(tpath("m.bin"), DL_NGRAM_LOAD_MMAP, &e);
+	ck_assert_msg(mm != NULL, "%s", e.msg);
+	for (int i = 0; i < 4; i++) {
+		double want = dl_ngram_score_line(m, lines[i], strlen(lines[i]), NULL);
+		ck_assert(want == dl_ngram_score_line(b, lines[i], strlen(lines[i]), NULL));
+		ck_assert(want == dl_ngram_score_line(mm, lines[i], strlen(lines[i]), NULL));
+	}
 	dl_ngram_model_free(b);
+	dl_ngram_model_free(mm);
 
 	/* damage: truncated, a bit flipped in the header, in the vocabulary, in a table */
 	size_t n;
@@ -423,10 +468,10 @@ START_TEST(test_binary)
 		ck_assert(strstr(e.msg, "m.bin: truncated"));
 	}
 	write_file(tpath("cut.bin"), img, n - 1);
-	ck_assert_ptr_null(dl_ngram_model_load(tpath("cut.bin"), &e));
+	ck_assert_ptr_null(dl_ngram_model_load(tpath("cut.bin"), 0, &e));
 	ck_assert(strstr(e.msg, "truncated or damaged binary model"));
 	write_file(tpath("short.bin"), img, 20);
-	ck_assert_ptr_null(dl_ngram_model_load(tpath("short.bin"), &e));
+	ck_assert_ptr_null(dl_ngram_model_load(tpath("short.bin"), 0, &e));
 	ck_assert(strstr(e.msg, "shorter than its header"));
 	((uint8_t *)aligned)[20] ^= 1;
 	ck_assert_ptr_null(dl_ngram_binary_open_mem(aligned, n, "m.bin", &e));
@@ -525,6 +570,7 @@ int main(void)
 	tcase_add_test(tc, test_toy_by_hand);
 	tcase_add_test(tc, test_counts);
 	tcase_add_test(tc, test_records_input);
+	tcase_add_test(tc, test_count_runs);
 	tcase_add_test(tc, test_sort);
 	tc = tcase(s, "model", 1);
 	tcase_add_test(tc, test_arpa_read);

@@ -15,6 +15,7 @@
 
 #include "core/alloc.h"
 #include "core/io.h"
+#include "core/threads.h"
 #include "ngram/arpa.h"
 #include "ngram/corpus.h"
 #include "ngram/estimate.h"
@@ -175,14 +176,16 @@ static void golden_case(const char *corpus, int order, int fallback)
 
 	/* the ARPA file we write */
 	dl_out *out = dl_out_open(tpath("ours.arpa"), DL_COMPRESS_NONE);
-	dl_arpa_write(est, out);
+	dl_pool *pool = dl_pool_new(3);
+	dl_arpa_write(est, out, pool);
+	dl_pool_free(pool);
 	dl_out_close(out);
-	dl_ngram_model *back = dl_ngram_model_load(tpath("ours.arpa"), &e);
+	dl_ngram_model *back = dl_ngram_model_load(tpath("ours.arpa"), 0, &e);
 	ck_assert_msg(back != NULL, "%s", e.msg);
 	compare_arpa(golden, back);
 
 	/* KenLM's file loads; perplexities of both models */
-	dl_ngram_model *kenlm = dl_ngram_model_load(golden, &e);
+	dl_ngram_model *kenlm = dl_ngram_model_load(golden, 0, &e);
 	ck_assert_msg(kenlm != NULL, "%s", e.msg);
 	snprintf(rel, sizeof rel, "ngram/%s-test.txt", corpus);
 	snprintf(test, sizeof test, "%s", test_data(rel));

@@ -7,7 +7,8 @@
  * expectation of the tree given the features in S (Lundberg et al. 2018, algorithm 1);
  * the bias is v({}).
  * Property: on larger random trees the contributions and bias sum to the leaf the row
- * reaches, also when covers are not the sums of the children's.
+ * reaches, also when covers are not the sums of the children's; and on a chain 200000
+ * nodes deep (no recursion to overflow).
  * Models: dl_gbm_contribs of a hand-made three-class model sums to dl_gbm_margins per row
  * and class, and gives the same bits on 1 and 2 threads; on the XGBoost models of
  * tests/data/xgb it equals XGBoost's pred_contribs (written by
@@ -212,6 +213,36 @@ START_TEST(test_small)
 }
 END_TEST
 
+/* A chain 200000 deep (x0 < k goes to leaf k, else on): no recursion to overflow. */
+START_TEST(test_deep)
+{
+	const int32_t depth = 200000;
+	dl_tree *t = dl_tree_new(1);
+	int32_t node = dl_tree_add(t, -1);
+	for (int32_t k = 0; k < depth; k++) {
+		int32_t l = dl_tree_add(t, node), r = dl_tree_add(t, node);
+		t->left[node] = l;
+		t->right[node] = r;
+		t->feature[node] = k % 3 == 2 ? 1 : 0;
+		t->thr[node] = (float)k;
+		t->cover[l] = 1;
+		t->value[l] = (float)(k % 7) - 3;
+		node = r;
+	}
+	t->cover[node] = 1;
+	for (int32_t i = t->n - 1; i >= 0; i--)
+		if (t->left[i] >= 0)
+			t->cover[i] = t->cover[t->left[i]] + t->cover[t->right[i]];
+	float x[2] = { 1234.5f, 99999.5f };
+	double phi[3] = { 0 };
+	dl_tree_shap(t, x, 2, phi);
+	double leaf = t->value[dl_tree_leaf(t, x)];
+	ck_assert_msg(fabs(phi[0] + phi[1] + phi[2] - leaf) < 1e-6, "sum %.17g, leaf %.17g",
+		      phi[0] + phi[1] + phi[2], leaf);
+	dl_tree_free(t);
+}
+END_TEST
+
 static dl_gbm *random_model(size_t K, size_t nfeat, size_t rounds, uint64_t *s)
 {
 	dl_gbm *m = dl_calloc(1, sizeof *m);
@@ -359,6 +390,7 @@ int main(void)
 	tcase_add_test(tc, test_definition);
 	tcase_add_test(tc, test_sums_to_leaf);
 	tcase_add_test(tc, test_gbm_contribs);
+	tcase_add_test(tc, test_deep);
 	tcase_add_loop_test(tc, test_xgboost, 0, 8);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -11,10 +11,12 @@ tests_check_features_SOURCES = tests/check_features.c tests/testutil.c tests/tes
 tests_check_features_CFLAGS = $(TEST_CFLAGS)
 tests_check_features_LDADD = $(DLFEATURES_LIBS) $(ZLIB_LIBS) $(TEST_LIBS)
 
-TESTS += tests/cli/features.sh tests/cli/features-bad.sh
+TESTS += tests/cli/features.sh tests/cli/features-bad.sh tests/cli/features-xgb.sh
 EXTRA_DIST += \
 	tests/cli/features.sh \
 	tests/cli/features-bad.sh \
+	tests/cli/features-xgb.sh \
+	tests/data/features/iris-spec.json \
 	tests/data/features/wine-spec.json \
 	tests/data/features/cultivars.txt \
 	tests/golden/features/make-fingerprints.mjs \

@@ -2,10 +2,10 @@
  * csvnum.c — a numeric CSV table in one pass, straight into the float matrix.
  *
  * The input is read in large blocks (from 16 KiB, doubling to 4 MiB, so that a small input
- * costs little) into one buffer that ends in a NUL sentinel, so the
- * number parser can run over a cell without looking for its end first. A row is parsed from
- * the start of the buffer's unread part; when it runs into the end of the block before its
- * last newline, the unread part moves to the front, the buffer is refilled (grown when one
+ * costs little) into one buffer that ends in a NUL sentinel, so the number parser can run
+ * over a cell without looking for its end first. A row is parsed from the start of the
+ * buffer's unread part; when it runs into the end of the block before its last newline,
+ * the unread part moves to the front, the buffer is refilled (grown when one
  * row does not fit) and the row is parsed again: rows are independent, so a second try just
  * overwrites what the first wrote. Quoting follows RFC 4180 ('"' around a field, "" for a
  * quote inside; delimiters and newlines inside are literal); a UTF-8 byte-order mark at the
@@ -13,7 +13,7 @@
  * more than one column (as record/csv.h reads it). Cells of feature columns go through
  * dl_data_fast_float, falling back to dl_data_parse_cell (strtof) for everything else.
  * The arrays grow by doubling and are trimmed at the end, so memory is the matrix and one
- * block.
+ * block. Large quote-free blocks are parsed by several threads (see "parallel parsing").
  */
 #include "config.h"
 
@@ -21,8 +21,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/alloc.h"
+#include "core/threads.h"
 #include "data/tablepriv.h"
 
 #define BLOCK ((size_t)4 << 20)        /* the buffer starts at FIRST and doubles to this */
@@ -40,12 +42,14 @@ struct csvr {
 	uint64_t line;          /* line of buf[pos] */
 	dl_buf cell;            /* a quoted field, unquoted */
 	dl_err *e;
+	size_t par_skip;        /* no parallel parse while len <= this (a quote, an error) */
 };
 
 /* Moves the unread bytes to the front and reads more. Returns 0 or -1. */
 static int fill(struct csvr *r)
 {
 	size_t keep = r->len - r->pos;
+	r->par_skip = 0;
 	memmove(r->buf, r->buf + r->pos, keep);
 	r->len = keep;
 	r->pos = 0;
@@ -291,7 +295,7 @@ static int parse_row(struct csvr *r, struct rows *w)
 		int sep;
 		if (role >= 0 && *p != '"') {
 			float v;
-			const char *q = dl_data_fast_float(p, &v);
+			const char *q = dl_data_fast_float(p, end, &v);
 			if (q && (sep = after_field(r, &q)) >= 0) {
 				if (sep == F_MORE)
 					return F_MORE;
@@ -323,14 +327,18 @@ static int finish_row(struct csvr *r, struct rows *w, const dl_table_options *o,
 {
 	dl_table *t = w->t;
 	size_t i = t->nrow;
-	char where[600];
-	snprintf(where, sizeof where, "%s:%llu", r->name, (unsigned long long)line);
-	if (t->label && dl_table_check_label(o, t->label[i], where, r->e) < 0)
-		return -1;
-	if (t->weight && dl_table_check_weight(t->weight[i], where, r->e) < 0)
-		return -1;
-	if (t->qid && dl_qid_track_add(&w->qt, t->qid[i], where, r->e) < 0)
-		return -1;
+	int ok = (!t->label || !o->require_label || isfinite(t->label[i])) &&
+		 (!t->weight || (t->weight[i] >= 0 && isfinite(t->weight[i])));
+	if (!ok || (t->qid && (i == 0 || t->qid[i] != t->qid[i - 1]))) {
+		char where[600];   /* the message's place is made only when it may be needed */
+		snprintf(where, sizeof where, "%s:%llu", r->name, (unsigned long long)line);
+		if (t->label && dl_table_check_label(o, t->label[i], where, r->e) < 0)
+			return -1;
+		if (t->weight && dl_table_check_weight(t->weight[i], where, r->e) < 0)
+			return -1;
+		if (t->qid && dl_qid_track_add(&w->qt, t->qid[i], where, r->e) < 0)
+			return -1;
+	}
 	t->nrow++;
 	return 0;
 }
@@ -347,9 +355,164 @@ static void trim_arrays(dl_table *t)
 		t->qid = dl_reallocarray(t->qid, n, sizeof *t->qid);
 }
 
-static int read_rows(struct csvr *r, struct rows *w, const dl_table_options *o)
+/* ---- parallel parsing of a block's complete lines
+ *
+ * A buffer of at least PAR_MIN unread bytes without a quote is cut at newlines into one
+ * part per thread; each part is parsed (relative line numbers) into a small table of its
+ * own, and the parts are appended in order. Nothing depends on the thread count. A part
+ * that fails is parsed again by the serial loop from its start, with its true line number,
+ * so that the message and the rows before it are exactly the serial ones. Query ids must
+ * be checked in order, so a table with a group column is read serially.
+ */
+#define PAR_MIN ((size_t)1 << 20)
+
+struct part {
+	struct csvr r;
+	struct rows w;
+	dl_err e;
+	size_t start, end;
+	int rc;
+};
+
+struct par {
+	dl_pool *pool;
+	int n;
+	struct part *p;
+	const dl_table_options *o;
+};
+
+static int table_threads;       /* 0 = the online CPUs */
+
+void dl_table_set_threads(int threads)
+{
+	table_threads = threads;
+}
+
+static int finish_row(struct csvr *r, struct rows *w, const dl_table_options *o, uint64_t line);
+
+static void parse_parts(void *ctx, size_t begin, size_t end, int tid)
+{
+	struct par *par = ctx;
+	(void)tid;
+	for (size_t i = begin; i < end; i++) {
+		struct part *p = &par->p[i];
+		p->r.pos = p->start;
+		p->r.len = p->end;
+		p->r.eof = 1;
+		p->r.line = 0;
+		p->w.t->nrow = 0;
+		p->rc = 0;
+		for (;;) {
+			uint64_t line = p->r.line;
+			int k = parse_row(&p->r, &p->w);
+			if (k == 0)
+				break;
+			if (k < 0 || k == F_MORE ||
+			    (k == ROW_ADDED && finish_row(&p->r, &p->w, par->o, line) < 0)) {
+				p->rc = -1;
+				break;
+			}
+		}
+	}
+}
+
+static void append_rows(struct rows *w, const dl_table *pt)
+{
+	dl_table *t = w->t;
+	if (pt->nrow == 0)
+		return;
+	while (w->cap < t->nrow + pt->nrow)
+		rows_grow(w);
+	memcpy(t->x + t->nrow * t->ncol, pt->x, pt->nrow * t->ncol * sizeof *t->x);
+	if (t->label)
+		memcpy(t->label + t->nrow, pt->label, pt->nrow * sizeof *t->label);
+	if (t->weight)
+		memcpy(t->weight + t->nrow, pt->weight, pt->nrow * sizeof *t->weight);
+	t->nrow += pt->nrow;
+}
+
+/* Parses the complete lines of the buffer in parallel when it is worth it. */
+static void try_parallel(struct csvr *r, struct rows *w, struct par *par)
+{
+	size_t avail = r->len - r->pos, cut = r->pos;
+	const char *b = r->buf + r->pos;
+	if (!par || avail < PAR_MIN || r->len <= r->par_skip)
+		return;
+	const char *last = memrchr(b, '\n', avail);
+	if (memchr(b, '"', avail) || !last) {
+		r->par_skip = r->len;
+		return;
+	}
+	size_t stop = r->eof ? r->len : (size_t)(last + 1 - r->buf);
+	for (int i = 0; i < par->n; i++) {
+		struct part *p = &par->p[i];
+		size_t target = r->pos + (stop - r->pos) / (size_t)par->n * (size_t)(i + 1), e = stop;
+		if (i + 1 < par->n && target > cut) {
+			const char *nl = memchr(r->buf + target, '\n', stop - target);
+			e = nl ? (size_t)(nl + 1 - r->buf) : stop;
+		} else if (i + 1 < par->n) {
+			e = cut;
+		}
+		p->start = cut;
+		p->end = e;
+		p->r.buf = r->buf;
+		cut = e;
+	}
+	dl_pool_for(par->pool, (size_t)par->n, 1, parse_parts, par);
+	for (int i = 0; i < par->n; i++) {
+		struct part *p = &par->p[i];
+		if (p->rc < 0) {        /* the serial loop takes over from here */
+			r->pos = p->start;
+			r->par_skip = r->len;
+			return;
+		}
+		append_rows(w, p->w.t);
+		r->line += p->r.line;
+		r->pos = p->end;
+	}
+}
+
+static struct par *par_new(const struct csvr *r, const struct rows *w, const dl_table_options *o)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int n = table_threads > 0 ? table_threads : cpus > 0 ? (int)(cpus < 16 ? cpus : 16) : 1;
+	if (n < 2 || w->plan->has_group)
+		return NULL;
+	struct par *par = dl_calloc(1, sizeof *par);
+	par->n = n;
+	par->o = o;
+	par->pool = dl_pool_new(n);
+	par->p = dl_calloc((size_t)n, sizeof *par->p);
+	for (int i = 0; i < n; i++) {
+		struct part *p = &par->p[i];
+		p->r = *r;
+		memset(&p->r.cell, 0, sizeof p->r.cell);
+		p->r.e = &p->e;
+		p->w = *w;
+		p->w.cap = 0;
+		p->w.t = dl_calloc(1, sizeof *p->w.t);
+		p->w.t->ncol = w->t->ncol;
+	}
+	return par;
+}
+
+static void par_free(struct par *par)
+{
+	if (!par)
+		return;
+	for (int i = 0; i < par->n; i++) {
+		dl_buf_free(&par->p[i].r.cell);
+		dl_table_free(par->p[i].w.t);
+	}
+	dl_pool_free(par->pool);
+	dl_free(par->p);
+	dl_free(par);
+}
+
+static int read_rows(struct csvr *r, struct rows *w, const dl_table_options *o, struct par *par)
 {
 	for (;;) {
+		try_parallel(r, w, par);
 		uint64_t line = r->line;
 		int k = parse_row(r, w);
 		if (k == 0)
@@ -371,6 +534,7 @@ dl_table *dl_table_read_csv(dl_in *in, const dl_table_options *o, int *usage, dl
 	struct csvr r = { .in = in, .name = dl_in_name(in), .delim = o->delimiter ? o->delimiter : ',',
 			  .cap = FIRST / 2, .line = 1, .e = e };
 	struct rows w = { 0 };
+	struct par *par = NULL;
 	dl_table_plan plan = { 0 };
 	char **names = NULL;
 	size_t *lens = NULL, n = 0;
@@ -399,7 +563,8 @@ dl_table *dl_table_read_csv(dl_in *in, const dl_table_options *o, int *usage, dl
 	for (size_t c = 0, a = 0; c < plan.ncol; c++)
 		if (plan.absent[c])
 			w.absent[a++] = c;
-	if (read_rows(&r, &w, o) < 0)
+	par = par_new(&r, &w, o);
+	if (read_rows(&r, &w, o, par) < 0)
 		goto fail;
 	if (t->nrow == 0) {
 		dl_errf(e, "%s: no rows after the header", r.name);
@@ -413,6 +578,7 @@ fail:
 	dl_table_free(t);
 	t = NULL;
 done:
+	par_free(par);
 	dl_table_plan_free(&plan);
 	dl_qid_track_free(&w.qt);
 	dl_free(w.absent);

@@ -53,7 +53,7 @@ static int bad(struct svm *s, uint64_t line, const char *what, const char *tok, 
 /* A number filling exactly p[0..n). */
 static int number(const char *p, size_t n, float *v)
 {
-	const char *q = dl_data_fast_float(p, v);
+	const char *q = dl_data_fast_float(p, p + n, v);
 	if (q == p + n)
 		return 0;
 	return n ? dl_data_parse_cell(p, n, v) : -1;
@@ -113,12 +113,14 @@ static int parse_label(struct svm *s, const char *p, const char *te, uint64_t li
 		return bad(s, line, "label", p, (size_t)(te - p), " (expected LABEL[:WEIGHT])");
 	if (colon && number(colon + 1, (size_t)(te - colon - 1), &w) < 0)
 		return bad(s, line, "label", p, (size_t)(te - p), " (expected LABEL[:WEIGHT])");
-	char where[600];
-	snprintf(where, sizeof where, "%s:%llu", s->name, (unsigned long long)line);
-	if (dl_table_check_label(s->o, y, where, s->e) < 0)
-		return -1;
-	if (colon && dl_table_check_weight(w, where, s->e) < 0)
-		return -1;
+	if ((s->o->require_label && !isfinite(y)) || !(w >= 0 && isfinite(w))) {
+		char where[600];
+		snprintf(where, sizeof where, "%s:%llu", s->name, (unsigned long long)line);
+		if (dl_table_check_label(s->o, y, where, s->e) < 0)
+			return -1;
+		if (colon && dl_table_check_weight(w, where, s->e) < 0)
+			return -1;
+	}
 	t->label[i] = y;
 	if (colon && !t->weight) {
 		t->weight = dl_mallocarray(s->cap_rows, sizeof *t->weight);
@@ -179,6 +181,30 @@ static int parse_feature(struct svm *s, const char *p, const char *te, uint64_t 
 	return 0;
 }
 
+/* The common token INDEX:VALUE parsed in place, without finding its end first. Returns 0
+ * with *pp past it, or -1 (nothing done) for anything else, which parse_feature then
+ * reads or reports. */
+static int fast_feature(struct svm *s, char **pp, const char *end)
+{
+	const char *p = *pp, *q = p, *r;
+	uint64_t idx = 0;
+	float v;
+	while ((unsigned)(*q - '0') < 10 && q - p < 8)
+		idx = idx * 10 + (uint64_t)(*q++ - '0');
+	if (*q != ':' || idx > MAX_COLUMNS || (idx == 0 && s->o->zero_based == 0))
+		return -1;
+	r = dl_data_fast_float(q + 1, end, &v);
+	if (!r || (r != end && !is_blank(*r)))
+		return -1;
+	if (idx == 0)
+		s->saw_zero = 1;
+	if (idx > s->max_index)
+		s->max_index = (uint32_t)idx;
+	push(s, (uint32_t)idx, v);
+	*pp = (char *)r;
+	return 0;
+}
+
 /* One line. Returns 1 when it held a row, 0 when blank, -1 on error. */
 static int parse_line(struct svm *s, char *p, size_t len, uint64_t line)
 {
@@ -198,6 +224,13 @@ static int parse_line(struct svm *s, char *p, size_t len, uint64_t line)
 	size_t first = s->nnz;
 	int sorted = 1, has_qid = 0;
 	for (int k = 0; p < end; k++) {
+		if (k > 0 && (unsigned)(*p - '0') < 10 && fast_feature(s, &p, end) == 0) {
+			if (s->nnz - first > 1 && t->col[s->nnz - 1] <= t->col[s->nnz - 2])
+				sorted = 0;
+			while (p < end && is_blank(*p))
+				p++;
+			continue;
+		}
 		char *te = p;
 		while (te < end && !is_blank(*te))
 			te++;

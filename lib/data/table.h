@@ -78,6 +78,10 @@ dl_table *dl_table_read(const char *path, const dl_table_options *o, int *usage,
 dl_table *dl_table_read_mem(const void *data, size_t len, const char *name,
 			    const dl_table_options *o, int *usage, dl_err *e);
 void dl_table_free(dl_table *t);
+/* Threads the CSV reader may use to parse a large input (1: none; 0, the default: the
+ * online CPUs, at most 16). Process-wide and not thread-safe: set it at start-up, from
+ * --threads. The table read does not depend on it. */
+void dl_table_set_threads(int threads);
 
 /* Value of row r, column c (NAN when missing), for either layout (sparse rows are sorted
  * by column, strictly rising). */

@@ -28,10 +28,11 @@ int dl_data_parse_cell(const char *s, size_t n, float *out);
 /* The same for a query id: an integer (or an integral decimal). Returns 0 or -1. */
 int dl_data_parse_qid(const char *s, size_t n, int64_t *out);
 /* Fast path: parses a plain decimal ([+-]digits[.digits][(e|E)[+-]digits]) at p, which must
- * be followed by a byte that is not a digit, '.', 'e' or 'E' (a NUL sentinel will do).
- * Returns the end of the number with *out set exactly as strtof would, or NULL when the
- * text is not such a number or exactness is not certain (then use dl_data_parse_cell). */
-const char *dl_data_fast_float(const char *p, float *out);
+ * be followed by a byte that is not a digit, '.', 'e' or 'E' (a NUL sentinel will do) at or
+ * before end; bytes up to end may be read in words. Returns the end of the number with *out
+ * set exactly as strtof would, or NULL when the text is not such a number or exactness is
+ * not certain (then use dl_data_parse_cell). */
+const char *dl_data_fast_float(const char *p, const char *end, float *out);
 
 typedef struct dl_table_plan {
 	ptrdiff_t *role;        /* per data column: feature index or DL_COL_* */

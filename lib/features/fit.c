@@ -26,7 +26,6 @@ struct values {
 struct dl_fit {
 	dl_fspec *s;
 	dl_fx *fx;
-	dl_example scratch;
 	double *m2;              /* per numeric column */
 	struct values *vals;     /* per bucketized column with quantiles */
 	unsigned char *seen;     /* per key: has had a value */
@@ -38,7 +37,6 @@ dl_fit *dl_fit_new(dl_fspec *s)
 
 	f->s = s;
 	f->fx = dl_fx_new(s);
-	dl_example_init(&f->scratch);
 	f->m2 = dl_calloc(s->ncol, sizeof *f->m2);
 	f->vals = dl_calloc(s->ncol, sizeof *f->vals);
 	f->seen = dl_calloc(s->nkeys + 1, 1);
@@ -62,7 +60,6 @@ void dl_fit_free(dl_fit *f)
 	if (!f)
 		return;
 	dl_fx_free(f->fx);
-	dl_example_free(&f->scratch);
 	for (size_t i = 0; i < f->s->ncol; i++)
 		dl_free(f->vals[i].v);
 	dl_free(f->vals);
@@ -111,7 +108,7 @@ static void count_vocab(dl_fcol *c, const dl_frows *r)
 int dl_fit_row(dl_fit *f, const dl_frows *r, dl_err *e)
 {
 	dl_fspec *s = f->s;
-	int rc = dl_fx_apply(f->fx, r, &f->scratch, e);
+	int rc = dl_fx_apply(f->fx, r, e);
 	double v;
 
 	if (rc)

@@ -119,6 +119,14 @@ void dl_fspec_write_fitted(const dl_fspec *s, dl_buf *out)
 
 /* ---- reading */
 
+/* A count from JSON: 0 unless a number in [0, 2^63). */
+static uint64_t count_of(const cJSON *v)
+{
+	if (!cJSON_IsNumber(v) || !(v->valuedouble > 0) || v->valuedouble >= 9223372036854775808.0)
+		return 0;
+	return (uint64_t)v->valuedouble;
+}
+
 static int number(const cJSON *o, const char *m, double *v, int nullok)
 {
 	const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, m);
@@ -137,7 +145,8 @@ static int read_numeric(dl_fcol *c, const cJSON *o, dl_err *e)
 {
 	double n;
 
-	if (number(o, "count", &n, 0) || n < 0 || number(o, "mean", &c->mean, 1) ||
+	if (number(o, "count", &n, 0) || !(n >= 0 && n < 9223372036854775808.0) ||
+	    number(o, "mean", &c->mean, 1) ||
 	    number(o, "variance", &c->var, 1) || number(o, "min", &c->min, 1) ||
 	    number(o, "max", &c->max, 1))
 		return dl_errf(e, "column '%s': count, mean, variance, min or max missing or not a "
@@ -186,9 +195,9 @@ static int read_vocab(dl_fcol *c, const cJSON *o, dl_err *e)
 			str = v->valuestring;
 			len = strlen(str);
 		} else if (cJSON_IsObject(v) && cJSON_IsString(b64)) {
-			size_t n = strlen(b64->valuestring);
-			raw = dl_malloc(n / 4 * 3 + 3);
-			ptrdiff_t got = dl_base64_decode(b64->valuestring, n, raw);
+			size_t blen = strlen(b64->valuestring);
+			raw = dl_malloc(blen / 4 * 3 + 3);
+			ptrdiff_t got = dl_base64_decode(b64->valuestring, blen, raw);
 			if (got < 0) {
 				dl_free(raw);
 				return dl_errf(e, "column '%s': bad base64 in the vocabulary", c->name);
@@ -208,8 +217,7 @@ static int read_vocab(dl_fcol *c, const cJSON *o, dl_err *e)
 	if (n) {
 		size_t k = 0;
 		cJSON_ArrayForEach(v, n)
-			c->vocab.count[k++] = cJSON_IsNumber(v) && v->valuedouble > 0 ?
-					      (uint64_t)v->valuedouble : 0;
+			c->vocab.count[k++] = count_of(v);
 	}
 	c->num_buckets = (int64_t)(c->vocab.n + c->num_oov);
 	return 0;
@@ -282,8 +290,8 @@ dl_fspec *dl_fspec_read_fitted(const char *text, size_t len, dl_err *e)
 	}
 	rows = cJSON_GetObjectItemCaseSensitive(root, "rows");
 	bad = cJSON_GetObjectItemCaseSensitive(root, "bad_rows");
-	s->rows = cJSON_IsNumber(rows) && rows->valuedouble > 0 ? (uint64_t)rows->valuedouble : 0;
-	s->bad_rows = cJSON_IsNumber(bad) && bad->valuedouble > 0 ? (uint64_t)bad->valuedouble : 0;
+	s->rows = count_of(rows);
+	s->bad_rows = count_of(bad);
 	if (read_columns(s, cJSON_GetObjectItemCaseSensitive(root, "columns"), e))
 		goto fail;
 	s->fitted = 1;
@@ -316,6 +324,7 @@ dl_fspec *dl_fspec_load_fitted(const char *path, dl_err *e)
 
 static void add_entry(struct dl_fschema **a, size_t *n, struct dl_fschema x)
 {
+	x.name_len = strlen(x.name);
 	*a = dl_reallocarray(*a, *n + 1, sizeof **a);
 	(*a)[(*n)++] = x;
 }
@@ -327,30 +336,31 @@ size_t dl_fspec_schema(const dl_fspec *s, struct dl_fschema **out)
 
 	for (size_t i = 0; i < s->ncol; i++) {
 		const dl_fcol *c = &s->col[i];
-		struct dl_fschema x = { c->name, c, DL_FEATURE_INT64, 0, 0, c->num_buckets };
+		struct dl_fschema x = { c->name, 0, c, DL_FEATURE_INT64, 0, 0, c->num_buckets };
 		if (!c->emit)
 			continue;
 		switch (c->type) {
 		case DL_FC_NUMERIC:
 		case DL_FC_ROLLING:
-			x = (struct dl_fschema){ c->name, c, DL_FEATURE_FLOAT, 1, 1, 0 };
+			x = (struct dl_fschema){ c->name, 0, c, DL_FEATURE_FLOAT, 1, 1, 0 };
 			break;
 		case DL_FC_BUCKETIZED:
 			x.dense = 1, x.width = 1;
 			break;
 		case DL_FC_INDICATOR:
-			x = (struct dl_fschema){ c->name, c, DL_FEATURE_FLOAT, 1, c->num_buckets, 0 };
+			x = (struct dl_fschema){ c->name, 0, c, DL_FEATURE_FLOAT, 1, c->num_buckets,
+						 0 };
 			break;
 		default:
 			break;
 		}
 		add_entry(&a, &n, x);
 		if (c->type == DL_FC_WEIGHTED)
-			add_entry(&a, &n, (struct dl_fschema){ c->weight_name, c, DL_FEATURE_FLOAT,
-							       0, 0, 0 });
+			add_entry(&a, &n, (struct dl_fschema){ c->weight_name, 0, c,
+							       DL_FEATURE_FLOAT, 0, 0, 0 });
 	}
 	for (size_t k = 0; k < s->npass; k++)
-		add_entry(&a, &n, (struct dl_fschema){ s->keys[s->pass[k].key], NULL,
+		add_entry(&a, &n, (struct dl_fschema){ s->keys[s->pass[k].key], 0, NULL,
 						       s->pass[k].kind, 0, 0, 0 });
 	*out = a;
 	return n;

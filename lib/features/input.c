@@ -40,6 +40,7 @@ struct dl_frows {
 	struct cell *cell;        /* per key */
 	dl_buf acc;               /* a row that spans lines */
 	uint64_t row_line;
+	uint64_t line_off;        /* added to line numbers in messages */
 	/* JSON lines and records */
 	dl_tfrecord_reader *tfr;
 	dl_example ex;
@@ -235,7 +236,7 @@ const char *dl_frows_where(dl_frows *r)
 			 (unsigned long long)r->record);
 	else
 		snprintf(r->where, sizeof r->where, "%s:%llu", r->name,
-			 (unsigned long long)r->row_line);
+			 (unsigned long long)(r->row_line + r->line_off));
 	return r->where;
 }
 
@@ -513,6 +514,11 @@ void dl_frows_value(const dl_frows *r, size_t k, size_t j, struct dl_fval *v)
 		v->f = dl_feature_floats(&r->ex, f)[j];
 	else
 		v->i = dl_feature_ints(&r->ex, f)[j];
+}
+
+void dl_frows_set_line_offset(dl_frows *r, uint64_t off)
+{
+	r->line_off = off;
 }
 
 enum dl_frows_format dl_frows_format(const dl_frows *r)

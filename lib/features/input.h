@@ -70,6 +70,8 @@ void dl_frows_value(const dl_frows *r, size_t k, size_t j, struct dl_fval *v);
  * "NAME: record N" (in a buffer valid until the next call). */
 enum dl_frows_format dl_frows_format(const dl_frows *r);
 const char *dl_frows_where(dl_frows *r);
+/* Adds off to the line numbers of messages (for a reader of one block of a larger file). */
+void dl_frows_set_line_offset(dl_frows *r, uint64_t off);
 /* Bytes read so far (uncompressed). */
 uint64_t dl_frows_offset(const dl_frows *r);
 

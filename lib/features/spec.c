@@ -4,8 +4,8 @@
  * that do not exist or cannot be used, bad numbers, unsorted boundaries, vocabulary files
  * that cannot be read).
  *
- * Columns are parsed in two steps. The first reads each column's own members. The second
- * names them and resolves the references between them level by level — numeric,
+ * Columns are parsed in two steps. The first (here) reads each column's own members. The
+ * second (resolve.c) names them and resolves the references between them level by level — numeric,
  * vocabulary, hash, identity and rolling columns (level 0) use only raw input keys;
  * bucketized (1) a numeric column or a key; crossed (2) keys and categorical columns of
  * levels 0-1; indicator, embedding and weighted (3) a categorical column of levels 0-2 —
@@ -56,18 +56,9 @@ const char *dl_fc_type_name(enum dl_fc_type t)
 	return (unsigned)t < DL_FC_NTYPES ? type_names[t] : "?";
 }
 
-static int is_categorical(enum dl_fc_type t)
-{
-	return t == DL_FC_BUCKETIZED || t == DL_FC_VOCAB_LIST || t == DL_FC_VOCAB_FILE ||
-	       t == DL_FC_VOCAB || t == DL_FC_HASH || t == DL_FC_IDENTITY || t == DL_FC_CROSSED;
-}
-
 /* ---- messages: "column 3 ('age'): ..." */
 
-static int colerr(const struct parse *p, size_t i, dl_err *e, const char *fmt, ...)
-	DL_PRINTF(4, 5);
-
-static int colerr(const struct parse *p, size_t i, dl_err *e, const char *fmt, ...)
+int dl_fspec_colerr(const struct parse *p, size_t i, dl_err *e, const char *fmt, ...)
 {
 	char msg[400];
 	va_list ap;
@@ -81,8 +72,7 @@ static int colerr(const struct parse *p, size_t i, dl_err *e, const char *fmt, .
 	return dl_errf(e, "column %zu: %s", i + 1, msg);
 }
 
-/* Names and keys are written back into JSON (FITTED.json): they must be valid UTF-8. */
-static int valid_name(const char *s)
+int dl_fspec_valid_name(const char *s)
 {
 	size_t n = strlen(s);
 
@@ -101,9 +91,9 @@ static int get_int(const struct parse *p, size_t i, const cJSON *o, const char *
 	if (!v)
 		return 0;
 	if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble))
-		return colerr(p, i, e, "%s must be an integer", m);
+		return dl_fspec_colerr(p, i, e, "%s must be an integer", m);
 	if (v->valuedouble < lo || v->valuedouble > hi)
-		return colerr(p, i, e, "%s must be in [%.0f, %.0f], not %.17g", m, lo, hi,
+		return dl_fspec_colerr(p, i, e, "%s must be in [%.0f, %.0f], not %.17g", m, lo, hi,
 			      v->valuedouble);
 	*out = (int64_t)v->valuedouble;
 	return 0;
@@ -117,13 +107,13 @@ static int get_str(const struct parse *p, size_t i, const cJSON *o, const char *
 	*out = NULL;
 	if (!v) {
 		if (required)
-			return colerr(p, i, e, "%s is missing", m);
+			return dl_fspec_colerr(p, i, e, "%s is missing", m);
 		return 0;
 	}
 	if (!cJSON_IsString(v) || !*v->valuestring)
-		return colerr(p, i, e, "%s must be a non-empty string", m);
-	if (!valid_name(v->valuestring))
-		return colerr(p, i, e, "%s is not valid UTF-8", m);
+		return dl_fspec_colerr(p, i, e, "%s must be a non-empty string", m);
+	if (!dl_fspec_valid_name(v->valuestring))
+		return dl_fspec_colerr(p, i, e, "%s is not valid UTF-8", m);
 	*out = v->valuestring;
 	return 0;
 }
@@ -143,7 +133,7 @@ static int choice(const struct parse *p, size_t i, const cJSON *o, const char *m
 			*out = k;
 			return 0;
 		}
-	return colerr(p, i, e, "%s: '%s' is not one of the choices (see man dl-features)", m, s);
+	return dl_fspec_colerr(p, i, e, "%s: '%s' is not one of the choices (see man dl-features)", m, s);
 }
 
 size_t dl_fspec_add_key(dl_fspec *s, const char *name)
@@ -192,13 +182,13 @@ static int parse_vocab_list(struct parse *p, size_t i, const cJSON *o, dl_err *e
 	const char *s;
 
 	if (!cJSON_IsArray(a) || !cJSON_GetArraySize(a))
-		return colerr(p, i, e, "vocabulary_list must be a non-empty array");
+		return dl_fspec_colerr(p, i, e, "vocabulary_list must be a non-empty array");
 	cJSON_ArrayForEach(v, a) {
 		if (vocab_entry(v, buf, sizeof buf, &s))
-			return colerr(p, i, e, "vocabulary_list holds something that is neither "
+			return dl_fspec_colerr(p, i, e, "vocabulary_list holds something that is neither "
 				      "a string nor an integer");
 		if (dl_vocab_find(&c->vocab, s, strlen(s)) >= 0)
-			return colerr(p, i, e, "vocabulary_list has '%s' twice", s);
+			return dl_fspec_colerr(p, i, e, "vocabulary_list has '%s' twice", s);
 		dl_vocab_add(&c->vocab, s, strlen(s));
 	}
 	return 0;
@@ -220,14 +210,14 @@ static int read_vocab_file(struct parse *p, size_t i, dl_err *e)
 	ptrdiff_t n;
 
 	if (!in)
-		return colerr(p, i, e, "vocabulary_file: %s", ie.msg);
+		return dl_fspec_colerr(p, i, e, "vocabulary_file: %s", ie.msg);
 	for (;;) {
 		if (c->vocab_size >= 0 && (int64_t)c->vocab.n >= c->vocab_size)
 			break;
 		n = dl_in_getline(in, &line, &ie);
 		if (n < 0) {
 			dl_in_close(in);
-			return colerr(p, i, e, "vocabulary_file: %s", ie.msg);
+			return dl_fspec_colerr(p, i, e, "vocabulary_file: %s", ie.msg);
 		}
 		if (!n && !line)
 			break;
@@ -236,7 +226,7 @@ static int read_vocab_file(struct parse *p, size_t i, dl_err *e)
 		if (dl_vocab_find(&c->vocab, line, (size_t)n) >= 0) {
 			uint64_t ln = dl_in_lineno(in);
 			int show = n > 60 ? 60 : (int)n;
-			colerr(p, i, e, "%s:%llu: '%.*s' is in the vocabulary twice", c->vocab_file,
+			dl_fspec_colerr(p, i, e, "%s:%llu: '%.*s' is in the vocabulary twice", c->vocab_file,
 			       (unsigned long long)ln, show, line);
 			dl_in_close(in);
 			return -1;
@@ -245,9 +235,9 @@ static int read_vocab_file(struct parse *p, size_t i, dl_err *e)
 	}
 	dl_in_close(in);
 	if (!c->vocab.n)
-		return colerr(p, i, e, "vocabulary_file %s is empty", c->vocab_file);
+		return dl_fspec_colerr(p, i, e, "vocabulary_file %s is empty", c->vocab_file);
 	if (c->vocab_size >= 0 && (int64_t)c->vocab.n < c->vocab_size)
-		return colerr(p, i, e, "vocabulary_file %s has %zu entries, vocabulary_size is "
+		return dl_fspec_colerr(p, i, e, "vocabulary_file %s has %zu entries, vocabulary_size is "
 			      "%lld", c->vocab_file, c->vocab.n, (long long)c->vocab_size);
 	return 0;
 }
@@ -264,7 +254,7 @@ static int parse_vocab_common(struct parse *p, size_t i, const cJSON *o, dl_err 
 	if (get_int(p, i, o, "default_value", -1, 1e12, &c->default_id, &c->has_default_id, e))
 		return -1;
 	if (c->has_default_id && c->num_oov)
-		return colerr(p, i, e, "give default_value or num_oov_buckets, not both");
+		return dl_fspec_colerr(p, i, e, "give default_value or num_oov_buckets, not both");
 	return 0;
 }
 
@@ -280,7 +270,7 @@ static int parse_numeric(struct parse *p, size_t i, const cJSON *o, dl_err *e)
 	c->norm = (enum dl_fc_norm)n;
 	if (d) {
 		if (!cJSON_IsNumber(d))
-			return colerr(p, i, e, "default_value must be a number");
+			return dl_fspec_colerr(p, i, e, "default_value must be a number");
 		c->has_default = 1;
 		c->default_value = d->valuedouble;
 	}
@@ -298,18 +288,18 @@ static int parse_bucketized(struct parse *p, size_t i, const cJSON *o, dl_err *e
 	    get_int(p, i, o, "quantiles", 2, 1e6, &q, &hasq, e))
 		return -1;
 	if (!b == !hasq)
-		return colerr(p, i, e, "give boundaries or quantiles (one of them)");
+		return dl_fspec_colerr(p, i, e, "give boundaries or quantiles (one of them)");
 	c->quantiles = (size_t)q;
 	if (!b)
 		return 0;
 	if (!cJSON_IsArray(b) || !cJSON_GetArraySize(b))
-		return colerr(p, i, e, "boundaries must be a non-empty array of numbers");
+		return dl_fspec_colerr(p, i, e, "boundaries must be a non-empty array of numbers");
 	c->bounds = dl_mallocarray((size_t)cJSON_GetArraySize(b), sizeof *c->bounds);
 	cJSON_ArrayForEach(v, b) {
 		if (!cJSON_IsNumber(v))
-			return colerr(p, i, e, "boundaries must be numbers");
+			return dl_fspec_colerr(p, i, e, "boundaries must be numbers");
 		if (c->nbounds && !(v->valuedouble > c->bounds[c->nbounds - 1]))
-			return colerr(p, i, e, "boundaries must be sorted and distinct "
+			return dl_fspec_colerr(p, i, e, "boundaries must be sorted and distinct "
 				      "(%.17g after %.17g)", v->valuedouble, c->bounds[c->nbounds - 1]);
 		c->bounds[c->nbounds++] = v->valuedouble;
 	}
@@ -336,7 +326,7 @@ static int parse_hash_key(struct parse *p, size_t i, const cJSON *o, dl_err *e)
 		if (!errno && !*end)
 			return 0;
 	}
-	return colerr(p, i, e, "hash_key must be an integer (a string for values beyond 2^53, "
+	return dl_fspec_colerr(p, i, e, "hash_key must be an integer (a string for values beyond 2^53, "
 		      "decimal or 0x hex)");
 }
 
@@ -348,15 +338,15 @@ static int parse_crossed(struct parse *p, size_t i, const cJSON *o, dl_err *e)
 	int has;
 
 	if (!cJSON_IsArray(k) || cJSON_GetArraySize(k) < 2 || cJSON_GetArraySize(k) > 64)
-		return colerr(p, i, e, "keys must be an array of 2 to 64 names");
+		return dl_fspec_colerr(p, i, e, "keys must be an array of 2 to 64 names");
 	cJSON_ArrayForEach(v, k)
-		if (!cJSON_IsString(v) || !*v->valuestring || !valid_name(v->valuestring))
-			return colerr(p, i, e, "keys must be non-empty strings of valid UTF-8");
+		if (!cJSON_IsString(v) || !*v->valuestring || !dl_fspec_valid_name(v->valuestring))
+			return dl_fspec_colerr(p, i, e, "keys must be non-empty strings of valid UTF-8");
 	if (get_int(p, i, o, "hash_bucket_size", 1, 9.2e18, &b, &has, e) ||
 	    parse_hash_key(p, i, o, e))
 		return -1;
 	if (!has)
-		return colerr(p, i, e, "hash_bucket_size is missing");
+		return dl_fspec_colerr(p, i, e, "hash_bucket_size is missing");
 	c->buckets = (uint64_t)b;
 	c->num_buckets = b;
 	p->keys[i] = k;
@@ -375,9 +365,9 @@ static int parse_rolling(struct parse *p, size_t i, const cJSON *o, dl_err *e)
 	    get_int(p, i, o, "window", 1, 1e7, &w, &has, e) || get_str(p, i, o, "group_by", &g, 0, e))
 		return -1;
 	if (op < 0)
-		return colerr(p, i, e, "op is missing (max, min, mean or sum)");
+		return dl_fspec_colerr(p, i, e, "op is missing (max, min, mean or sum)");
 	if (!has)
-		return colerr(p, i, e, "window is missing");
+		return dl_fspec_colerr(p, i, e, "window is missing");
 	c->op = (enum dl_window_op)op;
 	c->window = (size_t)w;
 	if (g) {
@@ -430,7 +420,7 @@ static int parse_members(struct parse *p, size_t i, const cJSON *o, dl_err *e)
 		    get_int(p, i, o, "hash_bucket_size", 1, 9.2e18, &v, &has, e))
 			return -1;
 		if (!has)
-			return colerr(p, i, e, "hash_bucket_size is missing");
+			return dl_fspec_colerr(p, i, e, "hash_bucket_size is missing");
 		c->buckets = (uint64_t)v;
 		c->num_buckets = v;
 		return 0;
@@ -438,7 +428,7 @@ static int parse_members(struct parse *p, size_t i, const cJSON *o, dl_err *e)
 		if (need_key(p, i, o, e) || get_int(p, i, o, "num_buckets", 1, 9.2e18, &v, &has, e))
 			return -1;
 		if (!has)
-			return colerr(p, i, e, "num_buckets is missing");
+			return dl_fspec_colerr(p, i, e, "num_buckets is missing");
 		c->buckets = (uint64_t)v;
 		c->num_buckets = v;
 		if (get_int(p, i, o, "default_value", 0, (double)v - 1, &c->default_id,
@@ -453,7 +443,7 @@ static int parse_members(struct parse *p, size_t i, const cJSON *o, dl_err *e)
 		    choice(p, i, o, "combiner", comb, 3, 0, &k, e))
 			return -1;
 		if (!has)
-			return colerr(p, i, e, "dimension is missing");
+			return dl_fspec_colerr(p, i, e, "dimension is missing");
 		c->dimension = (int)v;
 		c->combiner = dl_strdup(comb[k]);
 		break;
@@ -484,11 +474,11 @@ static int check_members(const struct parse *p, size_t i, const cJSON *o, dl_err
 		if (!strcmp(k, "type") || !strcmp(k, "name") || !strcmp(k, "emit") ||
 		    !strcmp(k, "comment"))
 			continue;
-		for (at = strstr(list, k); at; at = strstr(at + 1, k))
+		for (at = n ? strstr(list, k) : NULL; at; at = strstr(at + 1, k))
 			if ((at == list || at[-1] == ' ') && (at[n] == ' ' || !at[n]))
 				break;
 		if (!at)
-			return colerr(p, i, e, "'%s' is not a member of a %s column (it takes: %s)",
+			return dl_fspec_colerr(p, i, e, "'%s' is not a member of a %s column (it takes: %s)",
 				      k, type_names[p->s->col[i].type], list);
 	}
 	return 0;
@@ -501,260 +491,31 @@ static int parse_column(struct parse *p, size_t i, const cJSON *o, dl_err *e)
 	int k;
 
 	if (!cJSON_IsObject(o))
-		return colerr(p, i, e, "a column must be a JSON object");
+		return dl_fspec_colerr(p, i, e, "a column must be a JSON object");
 	n = cJSON_GetObjectItemCaseSensitive(o, "name");
 	if (n) {
-		if (!cJSON_IsString(n) || !*n->valuestring || !valid_name(n->valuestring))
-			return colerr(p, i, e, "name must be a non-empty string of valid UTF-8");
+		if (!cJSON_IsString(n) || !*n->valuestring || !dl_fspec_valid_name(n->valuestring))
+			return dl_fspec_colerr(p, i, e, "name must be a non-empty string of valid UTF-8");
 		c->name = dl_strdup(n->valuestring);
 	}
 	t = cJSON_GetObjectItemCaseSensitive(o, "type");
 	if (!cJSON_IsString(t))
-		return colerr(p, i, e, "type is missing (numeric, bucketized, "
+		return dl_fspec_colerr(p, i, e, "type is missing (numeric, bucketized, "
 			      "categorical_with_vocabulary_list, ...)");
 	for (k = 0; k < DL_FC_NTYPES && strcmp(t->valuestring, type_names[k]); k++)
 		;
 	if (k == DL_FC_NTYPES)
-		return colerr(p, i, e, "unknown type '%s' (see man dl-features for the types)",
+		return dl_fspec_colerr(p, i, e, "unknown type '%s' (see man dl-features for the types)",
 			      t->valuestring);
 	c->type = (enum dl_fc_type)k;
 	c->level = levels[k];
 	em = cJSON_GetObjectItemCaseSensitive(o, "emit");
 	if (em && !cJSON_IsBool(em))
-		return colerr(p, i, e, "emit must be true or false");
+		return dl_fspec_colerr(p, i, e, "emit must be true or false");
 	p->emit[i] = em ? (cJSON_IsTrue(em) ? 1 : 0) : -1;
 	if (check_members(p, i, o, e))
 		return -1;
 	return parse_members(p, i, o, e);
-}
-
-/* ---- names and references */
-
-static ssize_t find_named(const dl_fspec *s, const char *name)
-{
-	for (size_t j = 0; j < s->ncol; j++)
-		if (s->col[j].name && !strcmp(s->col[j].name, name))
-			return (ssize_t)j;
-	return -1;
-}
-
-/* Column j, named ref, as used by column i: it must be on a lower level. */
-static int usable(const struct parse *p, size_t i, const char *ref, ssize_t *j, dl_err *e)
-{
-	*j = find_named(p->s, ref);
-	if (*j >= 0 && p->s->col[*j].level >= p->s->col[i].level)
-		return colerr(p, i, e, "cannot use column '%s' (a %s column)", ref,
-			      type_names[p->s->col[*j].type]);
-	return 0;
-}
-
-static int resolve_bucketized(struct parse *p, size_t i, dl_err *e)
-{
-	dl_fcol *c = &p->s->col[i];
-	ssize_t j;
-
-	if (usable(p, i, p->ref[i], &j, e))
-		return -1;
-	if (j >= 0 && p->s->col[j].type != DL_FC_NUMERIC)
-		return colerr(p, i, e, "source '%s' is a %s column, not a numeric one", p->ref[i],
-			      type_names[p->s->col[j].type]);
-	if (j >= 0) {
-		c->source = (size_t)j;
-		p->s->col[j].emit = p->emit[j] == 1;
-	} else {
-		/* A raw key: read as a numeric column without normalizer would read it. */
-		c->source = SIZE_MAX;
-		c->key = dl_fspec_add_key(p->s, p->ref[i]);
-		c->has_key = 1;
-	}
-	c->num_buckets = c->quantiles ? (int64_t)c->quantiles : (int64_t)c->nbounds + 1;
-	return 0;
-}
-
-static int resolve_crossed(struct parse *p, size_t i, dl_err *e)
-{
-	dl_fcol *c = &p->s->col[i];
-	const cJSON *v;
-	size_t k = 0;
-
-	c->ncross = (size_t)cJSON_GetArraySize(p->keys[i]);
-	c->cross = dl_calloc(c->ncross, sizeof *c->cross);
-	cJSON_ArrayForEach(v, p->keys[i]) {
-		ssize_t j;
-		if (usable(p, i, v->valuestring, &j, e))
-			return -1;
-		if (j < 0) {
-			c->cross[k].index = dl_fspec_add_key(p->s, v->valuestring);
-		} else {
-			enum dl_fc_type t = p->s->col[j].type;
-			if (t == DL_FC_NUMERIC)
-				return colerr(p, i, e, "'%s' is a numeric column: cross a bucketized "
-					      "column of it instead", v->valuestring);
-			if (t == DL_FC_HASH)
-				return colerr(p, i, e, "'%s' is a hashed column: cross its raw key "
-					      "instead (hashing before crossing adds collisions)",
-					      v->valuestring);
-			if (!is_categorical(t))
-				return colerr(p, i, e, "'%s' is a %s column, not a categorical one",
-					      v->valuestring, type_names[t]);
-			c->cross[k].is_column = 1;
-			c->cross[k].index = (size_t)j;
-			p->s->col[j].emit = p->emit[j] == 1;
-		}
-		k++;
-	}
-	return 0;
-}
-
-static int resolve_user(struct parse *p, size_t i, dl_err *e)
-{
-	dl_fcol *c = &p->s->col[i];
-	ssize_t j;
-
-	if (usable(p, i, p->ref[i], &j, e))
-		return -1;
-	if (j < 0)
-		return colerr(p, i, e, "categorical_column '%s' is not a column of the spec",
-			      p->ref[i]);
-	if (!is_categorical(p->s->col[j].type))
-		return colerr(p, i, e, "categorical_column '%s' is a %s column, not a categorical "
-			      "one", p->ref[i], type_names[p->s->col[j].type]);
-	c->cat = (size_t)j;
-	c->num_buckets = p->s->col[j].num_buckets;
-	p->s->col[j].emit = p->emit[j] == 1;
-	if (c->type == DL_FC_INDICATOR && c->num_buckets > (1 << 22))
-		return colerr(p, i, e, "an indicator of %lld buckets is too wide (at most 2^22; "
-			      "use an embedding)", (long long)c->num_buckets);
-	return 0;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* TensorFlow's default names. */
-static void default_name(struct parse *p, size_t i)
-{
-	dl_fcol *c = &p->s->col[i];
-	dl_buf b = { 0 };
-
-	switch (c->type) {
-	case DL_FC_BUCKETIZED: dl_buf_printf(&b, "%s_bucketized", p->ref[i]); break;
-	case DL_FC_CROSSED: {
-		/* '_X_'.join(sorted(names of the keys)) */
-		char **names = dl_mallocarray(c->ncross, sizeof *names);
-		for (size_t k = 0; k < c->ncross; k++)
-			names[k] = c->cross[k].is_column ? p->s->col[c->cross[k].index].name :
-							   p->s->keys[c->cross[k].index];
-		qsort(names, c->ncross, sizeof *names, cmp_str);
-		for (size_t k = 0; k < c->ncross; k++)
-			dl_buf_printf(&b, "%s%s", k ? "_X_" : "", names[k]);
-		dl_free(names);
-		break;
-	}
-	case DL_FC_INDICATOR: dl_buf_printf(&b, "%s_indicator", p->ref[i]); break;
-	case DL_FC_EMBEDDING: dl_buf_printf(&b, "%s_embedding", p->ref[i]); break;
-	case DL_FC_WEIGHTED:
-		dl_buf_printf(&b, "%s_weighted_by_%s", p->ref[i], p->keyname[i]);
-		break;
-	case DL_FC_ROLLING:
-		dl_buf_printf(&b, "%s_rolling_%s_%zu", p->keyname[i],
-			      c->op == DL_WINDOW_MAX ? "max" : c->op == DL_WINDOW_MIN ? "min" :
-			      c->op == DL_WINDOW_MEAN ? "mean" : "sum", c->window);
-		if (c->has_group)
-			dl_buf_printf(&b, "_by_%s", p->s->keys[c->group_key]);
-		break;
-	default: dl_buf_puts(&b, p->keyname[i]); break;
-	}
-	dl_buf_putc(&b, '\0');
-	c->name = (char *)b.data;
-}
-
-static int resolve(struct parse *p, dl_err *e)
-{
-	dl_fspec *s = p->s;
-
-	for (size_t i = 0; i < s->ncol; i++)
-		s->col[i].emit = 1;
-	for (int level = 0; level <= 3; level++) {
-		for (size_t i = 0; i < s->ncol; i++) {
-			dl_fcol *c = &s->col[i];
-			int r = 0;
-			if (c->level != level)
-				continue;
-			if (c->type == DL_FC_BUCKETIZED)
-				r = resolve_bucketized(p, i, e);
-			else if (c->type == DL_FC_CROSSED)
-				r = resolve_crossed(p, i, e);
-			else if (level == 3)
-				r = resolve_user(p, i, e);
-			if (r)
-				return -1;
-			if (!c->name)
-				default_name(p, i);
-			if (c->type == DL_FC_WEIGHTED) {
-				size_t n = strlen(c->name);
-				c->weight_name = dl_malloc(n + 8);
-				memcpy(c->weight_name, c->name, n);
-				memcpy(c->weight_name + n, "_weight", 8);
-			}
-		}
-	}
-	for (size_t i = 0; i < s->ncol; i++) {
-		if (p->emit[i] >= 0)
-			s->col[i].emit = p->emit[i];
-		for (size_t j = 0; j < i; j++)
-			if (!strcmp(s->col[i].name, s->col[j].name))
-				return colerr(p, i, e, "the name '%s' is taken by column %zu",
-					      s->col[i].name, j + 1);
-	}
-	return 0;
-}
-
-static int parse_passthrough(dl_fspec *s, const cJSON *a, dl_err *e)
-{
-	static const char *const kinds[] = { "bytes", "float", "int64" };
-	const cJSON *v;
-	size_t i = 0;
-
-	if (!a)
-		return 0;
-	if (!cJSON_IsArray(a))
-		return dl_errf(e, "passthrough must be an array of keys");
-	s->pass = dl_calloc((size_t)cJSON_GetArraySize(a) + 1, sizeof *s->pass);
-	cJSON_ArrayForEach(v, a) {
-		const cJSON *k = v, *t = NULL;
-		enum dl_feature_kind kind = DL_FEATURE_FLOAT;
-		if (cJSON_IsObject(v)) {
-			k = cJSON_GetObjectItemCaseSensitive(v, "key");
-			t = cJSON_GetObjectItemCaseSensitive(v, "type");
-		}
-		if (!cJSON_IsString(k) || !*k->valuestring || !valid_name(k->valuestring))
-			return dl_errf(e, "passthrough %zu: the key must be a non-empty string of "
-				       "valid UTF-8", i + 1);
-		if (t) {
-			int j;
-			for (j = 0; j < 3 && !(cJSON_IsString(t) && !strcmp(t->valuestring, kinds[j]));
-			     j++)
-				;
-			if (j == 3)
-				return dl_errf(e, "passthrough %zu ('%s'): type must be float, int64 or "
-					       "bytes", i + 1, k->valuestring);
-			kind = (enum dl_feature_kind)(j + 1);
-		}
-		if (find_named(s, k->valuestring) >= 0)
-			return dl_errf(e, "passthrough %zu: '%s' is also the name of a column", i + 1,
-				       k->valuestring);
-		for (size_t j = 0; j < s->npass; j++)
-			if (!strcmp(s->keys[s->pass[j].key], k->valuestring))
-				return dl_errf(e, "passthrough %zu: '%s' is listed twice", i + 1,
-					       k->valuestring);
-		s->pass[s->npass].key = dl_fspec_add_key(s, k->valuestring);
-		s->pass[s->npass++].kind = kind;
-		i++;
-	}
-	return 0;
 }
 
 static void parse_free(struct parse *p)
@@ -803,8 +564,8 @@ dl_fspec *dl_fspec_from_json(const cJSON *root, int read_files, const char *base
 	cJSON_ArrayForEach(m, cols)
 		if (parse_column(&p, i++, m, e))
 			goto fail;
-	if (resolve(&p, e) ||
-	    parse_passthrough(s, cJSON_GetObjectItemCaseSensitive(root, "passthrough"), e))
+	if (dl_fspec_resolve(&p, e) ||
+	    dl_fspec_passthrough(s, cJSON_GetObjectItemCaseSensitive(root, "passthrough"), e))
 		goto fail;
 	s->spec_json = cJSON_PrintUnformatted(root);
 	if (!s->spec_json) {

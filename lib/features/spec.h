@@ -164,6 +164,7 @@ dl_fspec *dl_fspec_load_fitted(const char *path, dl_err *e);
 /* The output schema, one entry per output feature, in output order. */
 struct dl_fschema {
 	const char *name;
+	size_t name_len;
 	const dl_fcol *col;
 	enum dl_feature_kind kind;
 	int dense;             /* exactly width values per row (when present) */

@@ -1,14 +1,15 @@
 /*
- * transform.c — apply (a row to an Example) and the output writers; fit is in fit.c.
+ * transform.c — apply: a row of input to the engine's output row (the writers are in
+ * output.c, fit in fit.c).
  *
  * A row is evaluated column by column in level order (spec.h), so a column finds the
  * values of the columns it uses already computed: numbers in num[], ids in a pool of
- * int64s (idoff[], idn[] per column). Rolling windows move only once the whole row is
- * known to be good.
+ * int64s (idoff[], idn[] per column). The output row holds the emitted features in schema
+ * order, their values in pools of floats, int64s and bytes. Rolling windows move only once
+ * the whole row is known to be good.
  */
 #include "features/transform.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,9 +18,7 @@
 #include "core/alloc.h"
 #include "features/farmhash.h"
 #include "features/txpriv.h"
-#include "record/jsonl.h"
 #include "record/numfmt.h"
-#include "record/tfrecord.h"
 
 /* ---- values */
 
@@ -31,10 +30,10 @@ static const double pow10_exact[] = {
 
 int dl_fx_parse_double(const char *s, size_t n, double *out)
 {
-	const char *p = s, *end = s + n;
+	const char *p = s, *end = s + n, *d;
 	uint64_t m = 0;
-	int digits = 0, frac = 0, neg = 0, nd = 0;
-	long ex = 0;
+	int neg = 0;
+	long ex = 0, digits;
 
 	while (p < end && *p == ' ')
 		p++;
@@ -43,45 +42,37 @@ int dl_fx_parse_double(const char *s, size_t n, double *out)
 	s = p;
 	if (p < end && (*p == '+' || *p == '-'))
 		neg = *p++ == '-';
-	for (; p < end && *p >= '0' && *p <= '9'; p++, digits++)
-		if (m < UINT64_C(100000000000000000)) {
-			if (m || *p != '0')
-				nd++;
-			m = m * 10 + (uint64_t)(*p - '0');
-		} else {
-			nd = 99;        /* too many digits for the fast path */
-		}
+	/* The digits go into m (which may wrap when there are more than 19: then the slow
+	 * path below is taken and m is not used). */
+	for (d = p; p < end && (unsigned)(*p - '0') < 10; p++)
+		m = m * 10 + (uint64_t)(*p - '0');
+	digits = p - d;
 	if (p < end && *p == '.') {
-		for (p++; p < end && *p >= '0' && *p <= '9'; p++, digits++, frac++)
-			if (m < UINT64_C(100000000000000000)) {
-				if (m || *p != '0')
-					nd++;
-				m = m * 10 + (uint64_t)(*p - '0');
-			} else {
-				nd = 99;
-			}
+		for (d = ++p; p < end && (unsigned)(*p - '0') < 10; p++)
+			m = m * 10 + (uint64_t)(*p - '0');
+		digits += p - d;
+		ex = -(long)(p - d);
 	}
 	if (!digits)
 		return -1;
 	if (p < end && (*p == 'e' || *p == 'E')) {
-		int eneg = 0, ed = 0;
+		long e = 0;
+		int eneg = 0;
 		p++;
 		if (p < end && (*p == '+' || *p == '-'))
 			eneg = *p++ == '-';
-		for (; p < end && *p >= '0' && *p <= '9'; p++, ed++)
-			if (ex < 100000)
-				ex = ex * 10 + (*p - '0');
-		if (!ed)
+		for (d = p; p < end && (unsigned)(*p - '0') < 10; p++)
+			if (e < 100000)
+				e = e * 10 + (*p - '0');
+		if (p == d)
 			return -1;
-		if (eneg)
-			ex = -ex;
+		ex += eneg ? -e : e;
 	}
 	if (p != end)
 		return -1;
-	ex -= frac;
-	/* Clinger's fast path: an exact mantissa times or over an exact power of ten rounds
-	 * once, correctly. */
-	if (nd <= 15 && ex >= -22 && ex <= 22) {
+	/* Clinger's fast path: at most 15 digits make an exact mantissa, and times or over an
+	 * exact power of ten it rounds once, correctly. */
+	if (digits <= 15 && ex >= -22 && ex <= 22) {
 		double v = (double)m;
 		v = ex < 0 ? v / pow10_exact[-ex] : v * pow10_exact[ex];
 		*out = neg ? -v : v;
@@ -168,22 +159,6 @@ static const char *text_of(const struct dl_fval *x, char *buf, size_t *n)
 
 /* ---- the engine */
 
-struct dl_fx {
-	const dl_fspec *s;
-	double *num;
-	unsigned char *has;
-	size_t *idoff, *idn;
-	int64_t *ids;
-	size_t nids, capids;
-	float *dense;                   /* an indicator's row */
-	size_t capdense;
-	uint64_t *fp;                   /* a cross's fingerprints, per key and value */
-	size_t capfp;
-	dl_window **win;
-	dl_window_groups **groups;
-	size_t *order;                  /* columns by level */
-};
-
 static int by_level(const dl_fspec *s, size_t a, size_t b)
 {
 	return s->col[a].level < s->col[b].level ||
@@ -203,6 +178,11 @@ dl_fx *dl_fx_new(const dl_fspec *s)
 	x->win = dl_calloc(n, sizeof *x->win);
 	x->groups = dl_calloc(n, sizeof *x->groups);
 	x->order = dl_mallocarray(n, sizeof *x->order);
+	x->nschema = dl_fspec_schema(s, &x->schema);
+	x->col_schema = dl_calloc(n ? n : 1, sizeof *x->col_schema);
+	for (size_t k = x->nschema; k-- > 0;)
+		if (x->schema[k].col)
+			x->col_schema[x->schema[k].col - s->col] = k;
 	for (size_t i = 0; i < n; i++) {
 		size_t j = i;
 		while (j > 0 && by_level(s, i, x->order[j - 1])) {
@@ -239,8 +219,82 @@ void dl_fx_free(dl_fx *x)
 	dl_free(x->win);
 	dl_free(x->groups);
 	dl_free(x->order);
+	dl_free(x->schema);
+	dl_free(x->col_schema);
+	dl_free(x->out);
+	dl_free(x->of);
+	dl_free(x->oi);
+	dl_buf_free(&x->ob);
+	dl_free(x->obl);
+	dl_free(x->size);
 	dl_free(x);
 }
+
+/* ---- the output row */
+
+static void out_begin(dl_fx *x, size_t k, enum dl_feature_kind kind)
+{
+	if (x->nout == x->capout)
+		DL_GROW(x->out, x->capout, x->nout + 1);
+	struct outf *o = &x->out[x->nout++];
+	o->k = k;
+	o->kind = kind;
+	o->count = 0;
+	o->off = kind == DL_FEATURE_FLOAT ? x->nof : kind == DL_FEATURE_INT64 ? x->noi : x->nob;
+	o->boff = x->ob.len;
+}
+
+static inline void out_float(dl_fx *x, float v)
+{
+	if (x->nof == x->capof)
+		DL_GROW(x->of, x->capof, x->nof + 1);
+	x->of[x->nof++] = v;
+	x->out[x->nout - 1].count++;
+}
+
+static inline void out_int(dl_fx *x, int64_t v)
+{
+	if (x->noi == x->capoi)
+		DL_GROW(x->oi, x->capoi, x->noi + 1);
+	x->oi[x->noi++] = v;
+	x->out[x->nout - 1].count++;
+}
+
+static void out_bytes(dl_fx *x, const void *p, size_t n)
+{
+	if (x->nob == x->capob)
+		DL_GROW(x->obl, x->capob, x->nob + 1);
+	dl_buf_append(&x->ob, p, n);
+	x->obl[x->nob++] = n;
+	x->out[x->nout - 1].count++;
+}
+
+static void out_clear(dl_fx *x)
+{
+	x->nout = x->nof = x->noi = x->nob = 0;
+	dl_buf_clear(&x->ob);
+}
+
+void dl_fx_example(const dl_fx *x, dl_example *ex)
+{
+	dl_example_clear(ex);
+	for (size_t i = 0; i < x->nout; i++) {
+		const struct outf *o = &x->out[i];
+		dl_example_add(ex, x->schema[o->k].name, x->schema[o->k].name_len, o->kind);
+		size_t b = o->boff;
+		for (size_t j = 0; j < o->count; j++) {
+			if (o->kind == DL_FEATURE_FLOAT) {
+				dl_example_add_float(ex, x->of[o->off + j]);
+			} else if (o->kind == DL_FEATURE_INT64) {
+				dl_example_add_int64(ex, x->oi[o->off + j]);
+			} else {
+				dl_example_add_bytes(ex, ob_at(x, b), x->obl[o->off + j]);
+				b += x->obl[o->off + j];
+			}
+		}
+	}
+}
+
 
 static inline void push_id(dl_fx *x, int64_t id)
 {
@@ -426,8 +480,7 @@ static void eval_crossed(dl_fx *x, const dl_frows *r, size_t i)
 	}
 }
 
-static int eval_weights(dl_fx *x, const dl_frows *r, const dl_fcol *c, dl_example *ex,
-			dl_err *e)
+static int eval_weights(dl_fx *x, const dl_frows *r, const dl_fcol *c, size_t k, dl_err *e)
 {
 	size_t n = dl_frows_count(r, c->key), ids = x->idn[c->cat];
 	double v;
@@ -436,7 +489,7 @@ static int eval_weights(dl_fx *x, const dl_frows *r, const dl_fcol *c, dl_exampl
 		return bad(e, c, "%zu weights for %zu ids", n, ids);
 	if (!n)
 		return 0;
-	dl_example_add(ex, c->weight_name, strlen(c->weight_name), DL_FEATURE_FLOAT);
+	out_begin(x, k + 1, DL_FEATURE_FLOAT);
 	for (size_t j = 0; j < n; j++) {
 		struct dl_fval w;
 		char sh[48];
@@ -447,63 +500,67 @@ static int eval_weights(dl_fx *x, const dl_frows *r, const dl_fcol *c, dl_exampl
 			v = (double)w.i;
 		else if (dl_fx_parse_double(w.s, w.n, &v))
 			return bad(e, c, "weight '%s' is not a number", show(sh, w.s, w.n));
-		dl_example_add_float(ex, (float)v);
+		out_float(x, (float)v);
 	}
 	return 0;
 }
 
-/* Emits column i (already evaluated) into ex. */
-static int emit(dl_fx *x, const dl_frows *r, size_t i, dl_example *ex, dl_err *e)
+/* Emits column i (already evaluated) into the output row. */
+static int emit(dl_fx *x, const dl_frows *r, size_t i, dl_err *e)
 {
 	const dl_fcol *c = &x->s->col[i];
-	size_t len = strlen(c->name);
+	size_t k = x->col_schema[i];
 
 	switch (c->type) {
 	case DL_FC_NUMERIC:
 	case DL_FC_ROLLING:
 		if (x->has[i]) {
-			dl_example_add(ex, c->name, len, DL_FEATURE_FLOAT);
-			dl_example_add_float(ex, (float)x->num[i]);
+			out_begin(x, k, DL_FEATURE_FLOAT);
+			out_float(x, (float)x->num[i]);
 		}
 		return 0;
 	case DL_FC_INDICATOR: {
 		size_t w = (size_t)c->num_buckets;
-		if (w > x->capdense)
-			DL_GROW(x->dense, x->capdense, w);
-		memset(x->dense, 0, w * sizeof *x->dense);
+		out_begin(x, k, DL_FEATURE_FLOAT);
+		if (x->nof + w > x->capof)
+			DL_GROW(x->of, x->capof, x->nof + w);
+		float *d = x->of + x->nof;
+		memset(d, 0, w * sizeof *d);
 		for (size_t j = 0; j < x->idn[c->cat]; j++) {
 			int64_t id = x->ids[x->idoff[c->cat] + j];
 			if (id >= 0 && id < c->num_buckets)
-				x->dense[id] += 1;
+				d[id] += 1;
 		}
-		dl_example_add(ex, c->name, len, DL_FEATURE_FLOAT);
-		for (size_t j = 0; j < w; j++)
-			dl_example_add_float(ex, x->dense[j]);
+		x->nof += w;
+		x->out[x->nout - 1].count = w;
 		return 0;
 	}
 	case DL_FC_EMBEDDING:
 	case DL_FC_WEIGHTED: {
 		size_t off = x->idoff[c->cat], n = x->idn[c->cat];
-		if (!n)
-			return c->type == DL_FC_WEIGHTED ? eval_weights(x, r, c, ex, e) : 0;
-		dl_example_add(ex, c->name, len, DL_FEATURE_INT64);
-		for (size_t j = 0; j < n; j++)
-			if (c->type == DL_FC_WEIGHTED || x->ids[off + j] >= 0)
-				dl_example_add_int64(ex, x->ids[off + j]);
-		return c->type == DL_FC_WEIGHTED ? eval_weights(x, r, c, ex, e) : 0;
+		if (n) {
+			out_begin(x, k, DL_FEATURE_INT64);
+			for (size_t j = 0; j < n; j++)
+				if (c->type == DL_FC_WEIGHTED || x->ids[off + j] >= 0)
+					out_int(x, x->ids[off + j]);
+		}
+		return c->type == DL_FC_WEIGHTED ? eval_weights(x, r, c, k, e) : 0;
 	}
 	default:
 		if (x->idn[i]) {
-			dl_example_add(ex, c->name, len, DL_FEATURE_INT64);
+			out_begin(x, k, DL_FEATURE_INT64);
 			for (size_t j = 0; j < x->idn[i]; j++)
-				dl_example_add_int64(ex, x->ids[x->idoff[i] + j]);
+				out_int(x, x->ids[x->idoff[i] + j]);
 		}
 		return 0;
 	}
 }
 
-static int passthrough(const dl_fspec *s, const dl_frows *r, dl_example *ex, dl_err *e)
+static int passthrough(dl_fx *x, const dl_frows *r, dl_err *e)
 {
+	const dl_fspec *s = x->s;
+	size_t k0 = x->nschema - s->npass;
+
 	for (size_t k = 0; k < s->npass; k++) {
 		size_t key = s->pass[k].key, n = dl_frows_count(r, key), len;
 		const char *name = s->keys[key];
@@ -511,13 +568,13 @@ static int passthrough(const dl_fspec *s, const dl_frows *r, dl_example *ex, dl_
 		char buf[DL_FLOAT_BUFSIZE + DL_INT64_BUFSIZE], sh[48];
 		if (!n)
 			continue;
-		dl_example_add(ex, name, strlen(name), kind);
+		out_begin(x, k0 + k, kind);
 		for (size_t j = 0; j < n; j++) {
 			struct dl_fval v;
 			dl_frows_value(r, key, j, &v);
 			const char *t = text_of(&v, buf, &len);
 			if (kind == DL_FEATURE_BYTES) {
-				dl_example_add_bytes(ex, t, len);
+				out_bytes(x, t, len);
 			} else if (kind == DL_FEATURE_FLOAT) {
 				double d;
 				if (v.kind == DL_FEATURE_FLOAT)
@@ -527,7 +584,7 @@ static int passthrough(const dl_fspec *s, const dl_frows *r, dl_example *ex, dl_
 				else if (dl_fx_parse_double(t, len, &d))
 					return dl_errf(e, "passthrough '%s': '%s' is not a number", name,
 						       show(sh, t, len)), -2;
-				dl_example_add_float(ex, (float)d);
+				out_float(x, (float)d);
 			} else {
 				int64_t i;
 				if (v.kind == DL_FEATURE_INT64)
@@ -535,7 +592,7 @@ static int passthrough(const dl_fspec *s, const dl_frows *r, dl_example *ex, dl_
 				else if (dl_parse_int64(t, len, &i))
 					return dl_errf(e, "passthrough '%s': '%s' is not an integer",
 						       name, show(sh, t, len)), -2;
-				dl_example_add_int64(ex, i);
+				out_int(x, i);
 			}
 		}
 	}
@@ -579,12 +636,12 @@ static void rolling_move(dl_fx *x, const dl_frows *r, size_t i)
 	x->num[i] = out;
 }
 
-int dl_fx_apply(dl_fx *x, const dl_frows *r, dl_example *ex, dl_err *e)
+int dl_fx_apply(dl_fx *x, const dl_frows *r, dl_err *e)
 {
 	const dl_fspec *s = x->s;
-	int rc = 0;
+	int rc = 0, rolling = 0;
 
-	dl_example_clear(ex);
+	out_clear(x);
 	x->nids = 0;
 	for (size_t k = 0; k < s->ncol && !rc; k++) {
 		size_t i = x->order[k];
@@ -594,7 +651,7 @@ int dl_fx_apply(dl_fx *x, const dl_frows *r, dl_example *ex, dl_err *e)
 		case DL_FC_NUMERIC: rc = eval_numeric(x, r, i, e); break;
 		case DL_FC_BUCKETIZED: rc = eval_bucketized(x, r, i, e); break;
 		case DL_FC_CROSSED: eval_crossed(x, r, i); break;
-		case DL_FC_ROLLING: rc = rolling_input(x, r, i, e); break;
+		case DL_FC_ROLLING: rc = rolling_input(x, r, i, e); rolling = 1; break;
 		case DL_FC_INDICATOR:
 		case DL_FC_EMBEDDING:
 		case DL_FC_WEIGHTED: break;
@@ -602,177 +659,30 @@ int dl_fx_apply(dl_fx *x, const dl_frows *r, dl_example *ex, dl_err *e)
 		}
 		x->idn[i] = x->nids - x->idoff[i];
 	}
+	if (rc)
+		return rc;
+	/* Weights and passthrough values are checked by writing them: write the row once to
+	 * check it, then (only with rolling columns, whose windows move only for good rows)
+	 * again with the windows' values. */
 	for (size_t i = 0; i < s->ncol && !rc; i++)
 		if (s->col[i].emit)
-			rc = emit(x, r, i, ex, e);
+			rc = emit(x, r, i, e);
 	if (!rc)
-		rc = passthrough(s, r, ex, e);
+		rc = passthrough(x, r, e);
 	if (rc) {
-		dl_example_clear(ex);
+		out_clear(x);
 		return rc;
 	}
-	/* The row is good: move the windows, then add their features in their places. */
-	int any = 0;
-	for (size_t i = 0; i < s->ncol; i++)
-		if (s->col[i].type == DL_FC_ROLLING) {
-			rolling_move(x, r, i);
-			any |= s->col[i].emit;
-		}
-	if (any) {
-		dl_example_clear(ex);
+	if (rolling) {
+		for (size_t i = 0; i < s->ncol; i++)
+			if (s->col[i].type == DL_FC_ROLLING)
+				rolling_move(x, r, i);
+		out_clear(x);
 		for (size_t i = 0; i < s->ncol; i++)
 			if (s->col[i].emit)
-				emit(x, r, i, ex, e);
-		passthrough(s, r, ex, e);
+				emit(x, r, i, e);
+		passthrough(x, r, e);
 	}
 	return 0;
 }
 
-/* ---- output */
-
-int dl_fout_format_parse(const char *s)
-{
-	static const char *const names[] = { "records", "jsonl", "csv" };
-
-	for (int i = 0; i < 3; i++)
-		if (!strcmp(s, names[i]))
-			return i;
-	return -1;
-}
-
-struct dl_fout {
-	dl_out *out;
-	enum dl_fout_format format;
-	dl_buf buf;
-	struct dl_fschema *schema;
-	size_t n;
-};
-
-static void csv_text(dl_buf *b, const char *s, size_t n)
-{
-	int quote = !n || memchr(s, ',', n) || memchr(s, '"', n) || memchr(s, '\n', n) ||
-		    memchr(s, '\r', n) || s[0] == ' ' || s[n - 1] == ' ';
-
-	if (!quote) {
-		dl_buf_append(b, s, n);
-		return;
-	}
-	dl_buf_putc(b, '"');
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '"')
-			dl_buf_putc(b, '"');
-		dl_buf_putc(b, s[i]);
-	}
-	dl_buf_putc(b, '"');
-}
-
-dl_fout *dl_fout_new(dl_out *out, enum dl_fout_format f, const dl_fspec *s)
-{
-	dl_fout *o = dl_calloc(1, sizeof *o);
-
-	o->out = out;
-	o->format = f;
-	o->n = dl_fspec_schema(s, &o->schema);
-	if (f != DL_FOUT_CSV)
-		return o;
-	for (size_t k = 0; k < o->n; k++) {
-		const struct dl_fschema *x = &o->schema[k];
-		if (x->dense && x->width > 1) {
-			for (int64_t j = 0; j < x->width; j++) {
-				char name[600];
-				int len = snprintf(name, sizeof name, "%s_%lld", x->name, (long long)j);
-				if (k || j)
-					dl_buf_putc(&o->buf, ',');
-				csv_text(&o->buf, name, (size_t)len < sizeof name ? (size_t)len :
-							sizeof name - 1);
-			}
-		} else {
-			if (k)
-				dl_buf_putc(&o->buf, ',');
-			csv_text(&o->buf, x->name, strlen(x->name));
-		}
-	}
-	dl_buf_putc(&o->buf, '\n');
-	dl_out_write(out, o->buf.data, o->buf.len);
-	dl_buf_clear(&o->buf);
-	return o;
-}
-
-static void csv_value(dl_buf *b, const dl_example *ex, const dl_feature *f, size_t j)
-{
-	char num[DL_FLOAT_BUFSIZE + DL_INT64_BUFSIZE];
-	size_t n;
-
-	if (f->kind == DL_FEATURE_FLOAT) {
-		n = dl_format_float(num, dl_feature_floats(ex, f)[j]);
-		dl_buf_append(b, num, n);
-	} else if (f->kind == DL_FEATURE_INT64) {
-		n = dl_format_int64(num, dl_feature_ints(ex, f)[j]);
-		dl_buf_append(b, num, n);
-	} else {
-		const uint8_t *p = dl_feature_bytes(ex, f, j, &n);
-		csv_text(b, (const char *)p, n);
-	}
-}
-
-/* One CSV row: the features of ex are in schema order, some missing. */
-static void write_csv(dl_fout *o, const dl_example *ex)
-{
-	size_t fi = 0;
-
-	for (size_t k = 0; k < o->n; k++) {
-		const struct dl_fschema *x = &o->schema[k];
-		const dl_feature *f = NULL;
-		if (fi < ex->nfeat && !strcmp(dl_feature_name(ex, &ex->feat[fi]), x->name))
-			f = &ex->feat[fi++];
-		if (x->dense && x->width > 1) {
-			for (int64_t j = 0; j < x->width; j++) {
-				if (k || j)
-					dl_buf_putc(&o->buf, ',');
-				if (f && (size_t)j < f->count)
-					csv_value(&o->buf, ex, f, (size_t)j);
-			}
-			continue;
-		}
-		if (k)
-			dl_buf_putc(&o->buf, ',');
-		for (size_t j = 0; f && j < f->count; j++) {
-			if (j)
-				dl_buf_putc(&o->buf, ' ');
-			csv_value(&o->buf, ex, f, j);
-		}
-	}
-	dl_buf_putc(&o->buf, '\n');
-}
-
-void dl_fout_write(dl_fout *o, const dl_example *ex)
-{
-	switch (o->format) {
-	case DL_FOUT_RECORDS:
-		dl_example_encode(ex, &o->buf);
-		dl_tfrecord_write(o->out, o->buf.data, o->buf.len);
-		dl_buf_clear(&o->buf);
-		return;
-	case DL_FOUT_JSONL:
-		dl_jsonl_write(ex, &o->buf);
-		break;
-	case DL_FOUT_CSV:
-		write_csv(o, ex);
-		break;
-	}
-	if (o->buf.len >= 1 << 16) {
-		dl_out_write(o->out, o->buf.data, o->buf.len);
-		dl_buf_clear(&o->buf);
-	}
-}
-
-void dl_fout_free(dl_fout *o)
-{
-	if (!o)
-		return;
-	if (o->buf.len)
-		dl_out_write(o->out, o->buf.data, o->buf.len);
-	dl_buf_free(&o->buf);
-	dl_free(o->schema);
-	dl_free(o);
-}

@@ -48,8 +48,14 @@ typedef struct dl_fx dl_fx;
 /* An apply engine over s (borrowed; read-only while in use). */
 dl_fx *dl_fx_new(const dl_fspec *s);
 void dl_fx_free(dl_fx *x);
-/* Transforms r's current row into ex (cleared first). 0, or -2 with e filled. */
-int dl_fx_apply(dl_fx *x, const dl_frows *r, dl_example *ex, dl_err *e);
+/* Transforms r's current row into the engine's output row (see dl_fx_example and
+ * dl_fout_write). 0, or -2 with e filled (the output row is then empty). */
+int dl_fx_apply(dl_fx *x, const dl_frows *r, dl_err *e);
+/* The output row of the last dl_fx_apply as an Example (ex cleared first). */
+void dl_fx_example(const dl_fx *x, dl_example *ex);
+/* Appends the output row serialized as a tf.Example, written directly: the same bytes as
+ * dl_example_encode of dl_fx_example's Example, without building it. */
+void dl_fx_encode(const dl_fx *x, dl_buf *out);
 
 typedef struct dl_fit dl_fit;
 
@@ -75,9 +81,13 @@ typedef struct dl_fout dl_fout;
 
 /* A writer of transformed rows to out (borrowed). CSV has a header of the schema's
  * features (a dense feature of width W > 1 as NAME_0 .. NAME_W-1) and writes an id list
- * space-separated in one cell. */
+ * space-separated in one cell. With out NULL the writer only appends to a buffer of its own
+ * (dl_fout_buffer; records framed, no CSV header), for rows made in another thread. */
 dl_fout *dl_fout_new(dl_out *out, enum dl_fout_format f, const dl_fspec *s);
-void dl_fout_write(dl_fout *o, const dl_example *ex);
+dl_buf *dl_fout_buffer(dl_fout *o);
+/* Writes x's output row. Records are serialized directly (the bytes dl_example_encode
+ * gives for dl_fx_example's Example); JSON lines go through dl_fx_example and jsonl.h. */
+void dl_fout_write(dl_fout *o, const dl_fx *x);
 void dl_fout_free(dl_fout *o);
 
 #endif

@@ -52,44 +52,72 @@ char *dl_arpa_format(char *p, float x)
 	return p;
 }
 
-static void put_word(dl_buf *b, const dl_ngram_vocab *v, uint32_t id)
+#define LINES_PER_CHUNK 32768
+
+struct fmt_ctx {
+	const dl_ngram_est *m;
+	const dl_ngram_level *l;
+	int o;
+	size_t base;            /* first line of this batch */
+	dl_buf *bufs;           /* one per chunk of the batch */
+};
+
+/* Formats lines [begin, end) of the batch (one chunk) into its buffer. */
+static void fmt_chunk(void *ctx, size_t begin, size_t end, int tid)
 {
-	dl_buf_append(b, dl_ngram_vocab_word(v, id), v->len[id]);
+	struct fmt_ctx *c = ctx;
+	const dl_ngram_level *l = c->l;
+	const dl_ngram_vocab *v = &c->m->vocab;
+	dl_buf *b = &c->bufs[begin / LINES_PER_CHUNK];
+	char num[32];
+	(void)tid;
+	b->len = 0;
+	for (size_t i = c->base + begin; i < c->base + end; i++) {
+		dl_buf_reserve(b, 80);
+		char *e = dl_arpa_format(num, l->prob[i]);
+		dl_buf_append(b, num, (size_t)(e - num));
+		for (int w = 0; w <= c->o; w++) {
+			uint32_t id = dl_ngram_key_word(l->keys[i], c->m->bits, w);
+			dl_buf_putc(b, w ? ' ' : '\t');
+			dl_buf_append(b, dl_ngram_vocab_word(v, id), v->len[id]);
+		}
+		if (l->bo) {
+			e = dl_arpa_format(num, l->bo[i]);
+			dl_buf_putc(b, '\t');
+			dl_buf_append(b, num, (size_t)(e - num));
+		}
+		dl_buf_putc(b, '\n');
+	}
 }
 
-void dl_arpa_write(const dl_ngram_est *m, dl_out *out)
+void dl_arpa_write(const dl_ngram_est *m, dl_out *out, dl_pool *pool)
 {
-	dl_buf b = { 0 };
-	char num[32];
+	int chunks = pool ? 2 * dl_pool_threads(pool) : 1;
+	size_t batch = (size_t)chunks * LINES_PER_CHUNK;
+	dl_buf *bufs = dl_calloc((size_t)chunks, sizeof *bufs);
+	struct fmt_ctx c = { m, NULL, 0, 0, bufs };
 
-	dl_buf_puts(&b, "\\data\\\n");
+	dl_out_puts(out, "\\data\\\n");
 	for (int o = 0; o < m->order; o++)
-		dl_buf_printf(&b, "ngram %d=%zu\n", o + 1, m->lev[o].n);
+		dl_out_printf(out, "ngram %d=%zu\n", o + 1, m->lev[o].n);
 	for (int o = 0; o < m->order; o++) {
-		const dl_ngram_level *l = &m->lev[o];
-		dl_buf_printf(&b, "\n\\%d-grams:\n", o + 1);
-		for (size_t i = 0; i < l->n; i++) {
-			char *e = dl_arpa_format(num, l->prob[i]);
-			dl_buf_append(&b, num, (size_t)(e - num));
-			for (int w = 0; w <= o; w++) {
-				dl_buf_putc(&b, w ? ' ' : '\t');
-				put_word(&b, &m->vocab, dl_ngram_key_word(l->keys[i], m->bits, w));
-			}
-			if (l->bo) {
-				e = dl_arpa_format(num, l->bo[i]);
-				dl_buf_putc(&b, '\t');
-				dl_buf_append(&b, num, (size_t)(e - num));
-			}
-			dl_buf_putc(&b, '\n');
-			if (b.len >= (1 << 20)) {
-				dl_out_write(out, b.data, b.len);
-				b.len = 0;
-			}
+		c.l = &m->lev[o];
+		c.o = o;
+		dl_out_printf(out, "\n\\%d-grams:\n", o + 1);
+		for (c.base = 0; c.base < c.l->n; c.base += batch) {
+			size_t n = c.l->n - c.base < batch ? c.l->n - c.base : batch;
+			if (pool)
+				dl_pool_for(pool, n, LINES_PER_CHUNK, fmt_chunk, &c);
+			else
+				fmt_chunk(&c, 0, n, 0);
+			for (size_t k = 0; k * LINES_PER_CHUNK < n; k++)
+				dl_out_write(out, bufs[k].data, bufs[k].len);
 		}
 	}
-	dl_buf_puts(&b, "\n\\end\\\n");
-	dl_out_write(out, b.data, b.len);
-	dl_buf_free(&b);
+	dl_out_puts(out, "\n\\end\\\n");
+	for (int k = 0; k < chunks; k++)
+		dl_buf_free(&bufs[k]);
+	free(bufs);
 }
 
 /* ------------------------------------------------------------------ reading */

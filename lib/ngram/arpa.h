@@ -24,6 +24,7 @@
 
 #include "core/error.h"
 #include "core/io.h"
+#include "core/threads.h"
 #include "ngram/estimate.h"
 
 #define DL_NGRAM_ARPA_MAX_ORDER 16
@@ -42,8 +43,10 @@ typedef struct dl_arpa_sink {
 /* Reads an ARPA model from in into sink. Returns 0, or -1 with e filled. */
 int dl_arpa_read(dl_in *in, const dl_arpa_sink *sink, dl_err *e);
 
-/* Writes an estimated model as ARPA (numbers with 7 decimals, trailing zeros dropped). */
-void dl_arpa_write(const dl_ngram_est *m, dl_out *out);
+/* Writes an estimated model as ARPA (numbers with 7 decimals, trailing zeros dropped),
+ * formatting in the threads of pool (NULL: the caller's only); the bytes do not depend on
+ * the threads. */
+void dl_arpa_write(const dl_ngram_est *m, dl_out *out, dl_pool *pool);
 
 /* Formats x as dl_arpa_write does into p (room for 32 bytes); returns the end. */
 char *dl_arpa_format(char *p, float x);

@@ -61,7 +61,7 @@ void dl_ngram_binary_write(const dl_ngram_model *m, const char *path)
 	h.off_arena = at;
 	at = align_up(at + v->arena_len);
 	h.off_vslots = at;
-	at = align_up(at + v->nslots * 4);
+	at = align_up(at + v->nslots * 8);
 	h.off_uni = at;
 	at = align_up(at + v->n * 8);
 	for (int n = 0; n < m->order; n++) {
@@ -84,7 +84,7 @@ void dl_ngram_binary_write(const dl_ngram_model *m, const char *path)
 	pad_to(out, h.off_arena);
 	dl_out_write(out, v->arena, v->arena_len);
 	pad_to(out, h.off_vslots);
-	dl_out_write(out, v->slots, v->nslots * 4);
+	dl_out_write(out, v->slots, v->nslots * 8);
 	pad_to(out, h.off_uni);
 	dl_out_write(out, m->uni, v->n * 8);
 	for (int n = 1; n < m->order; n++) {
@@ -143,7 +143,7 @@ static int check_header(const struct dl_ngram_bin_header *h, size_t len, const c
 	    h->eos >= h->nwords || h->vslots < h->nwords + 1 || h->vslots & (h->vslots - 1))
 		return dl_errf(e, "%s: corrupt binary model (bad header fields)", name);
 	if (!inside(h, h->off_woff, h->nwords, 8) || !inside(h, h->off_wlen, h->nwords, 4) ||
-	    !inside(h, h->off_arena, h->arena_len, 1) || !inside(h, h->off_vslots, h->vslots, 4) ||
+	    !inside(h, h->off_arena, h->arena_len, 1) || !inside(h, h->off_vslots, h->vslots, 8) ||
 	    !inside(h, h->off_uni, h->nwords, 8))
 		return dl_errf(e, "%s: corrupt binary model (a section lies outside the file)",
 			       name);
@@ -164,7 +164,7 @@ static int check_vocab(const dl_ngram_vocab *v, const char *name, dl_err *e)
 			return dl_errf(e, "%s: corrupt binary model (word %zu lies outside the "
 				       "vocabulary)", name, i);
 	for (size_t i = 0; i < v->nslots; i++) {
-		if (v->slots[i] > v->n)
+		if ((uint32_t)v->slots[i] > v->n || (v->slots[i] && !(uint32_t)v->slots[i]))
 			return dl_errf(e, "%s: corrupt binary model (bad vocabulary slot %zu)", name,
 				       i);
 		empty += !v->slots[i];
@@ -191,7 +191,7 @@ dl_ngram_model *dl_ngram_binary_open_mem(const void *data, size_t len, const cha
 	m->vocab.len = (uint32_t *)(uintptr_t)(p + h->off_wlen);
 	m->vocab.arena = (char *)(uintptr_t)(p + h->off_arena);
 	m->vocab.arena_len = (size_t)h->arena_len;
-	m->vocab.slots = (uint32_t *)(uintptr_t)(p + h->off_vslots);
+	m->vocab.slots = (uint64_t *)(uintptr_t)(p + h->off_vslots);
 	m->vocab.nslots = (size_t)h->vslots;
 	m->uni = (float *)(uintptr_t)(p + h->off_uni);
 	for (int n = 0; n < m->order; n++) {
@@ -210,10 +210,38 @@ dl_ngram_model *dl_ngram_binary_open_mem(const void *data, size_t len, const cha
 	return m;
 }
 
-dl_ngram_model *dl_ngram_binary_load(const char *path, dl_err *e)
+#define HUGE_PAGE ((size_t)2 << 20)
+
+/* The file's bytes in fresh anonymous memory, on huge pages where the kernel gives them. */
+static void *read_huge(int fd, size_t len, size_t *maplen)
+{
+	size_t ml = (len + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	uint8_t *p = mmap(NULL, ml, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	madvise(p, ml, MADV_HUGEPAGE);
+#endif
+	for (size_t at = 0; at < len;) {
+		ssize_t n = read(fd, p + at, len - at > (1 << 24) ? (1 << 24) : len - at);
+		if (n <= 0) {
+			int err = n < 0 ? errno : EIO;
+			munmap(p, ml);
+			errno = err;
+			return NULL;
+		}
+		at += (size_t)n;
+	}
+	*maplen = ml;
+	return p;
+}
+
+dl_ngram_model *dl_ngram_binary_load(const char *path, unsigned flags, dl_err *e)
 {
 	int fd = open(path, O_RDONLY);
 	struct stat st;
+	size_t maplen;
+	void *p;
 	if (fd < 0)
 		return dl_errf(e, "%s: %s", path, strerror(errno)), NULL;
 	if (fstat(fd, &st) < 0) {
@@ -227,16 +255,24 @@ dl_ngram_model *dl_ngram_binary_load(const char *path, dl_err *e)
 		return dl_errf(e, "%s: truncated binary model (%zu bytes, shorter than its "
 			       "header)", path, len), NULL;
 	}
-	void *p = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+	if (flags & DL_NGRAM_LOAD_MMAP) {
+		maplen = len;
+		p = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+		if (p == MAP_FAILED)
+			p = NULL;
+	} else {
+		p = read_huge(fd, len, &maplen);
+	}
+	int err = errno;
 	close(fd);
-	if (p == MAP_FAILED)
-		return dl_errf(e, "%s: cannot map: %s", path, strerror(errno)), NULL;
+	if (!p)
+		return dl_errf(e, "%s: cannot load: %s", path, strerror(err)), NULL;
 	dl_ngram_model *m = dl_ngram_binary_open_mem(p, len, path, e);
 	if (!m) {
-		munmap(p, len);
+		munmap(p, maplen);
 		return NULL;
 	}
-	m->map_len = len;
+	m->map_len = maplen;
 	return m;
 }
 

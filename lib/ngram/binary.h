@@ -10,8 +10,8 @@
  *   woff      uint64 per word: offset of its bytes in the arena
  *   wlen      uint32 per word: its length
  *   arena     the words, each followed by a NUL
- *   vslots    uint32 per vocabulary slot: id + 1 (0 = empty), XXH64 of the word, linear
- *             probing (vocab.h)
+ *   vslots    uint64 per vocabulary slot: the high half of the word's XXH64 above id + 1
+ *             (0 = empty), linear probing (vocab.h)
  *   uni       2 floats per word: log10 prob, log10 backoff
  *   tab[n]    for n = 2..N: slots[n] entries of 16 bytes (model.h)
  * The loader checks the magic, version, byte order, checksum, that the file size is the
@@ -49,9 +49,11 @@ void dl_ngram_binary_write(const dl_ngram_model *m, const char *path);
  * -1 with e filled when it cannot be read. */
 int dl_ngram_binary_detect(const char *path, dl_err *e);
 
-/* Maps the file and checks it; NULL with e filled ("FILE: ...") when it is not a sound
- * binary model. */
-dl_ngram_model *dl_ngram_binary_load(const char *path, dl_err *e);
+/* Loads the file and checks it; NULL with e filled ("FILE: ...") when it is not a sound
+ * binary model. flags: DL_NGRAM_LOAD_MMAP maps the file (loading takes milliseconds;
+ * pages come in as queries touch them); without it the file is read into anonymous memory
+ * on huge pages (a read of the whole file first; queries are faster, fewer TLB misses). */
+dl_ngram_model *dl_ngram_binary_load(const char *path, unsigned flags, dl_err *e);
 
 /* Checks a binary model in memory and returns a model that uses the memory in place (it
  * must outlive the model and stay 8-byte aligned); name is used in messages. The model is

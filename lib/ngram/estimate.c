@@ -2,9 +2,10 @@
  * estimate.c — counting and interpolated modified Kneser-Ney estimation (see estimate.h).
  *
  * Stages:
- *  1. count: one packed key per predicted token (its N-1 predecessors, padded with <s>
- *     where the sentence begins, as lmplz pads), radix-sorted, equal keys merged with
- *     their count. The result is the top-order stream in suffix order.
+ *  1. count (count.c): one packed key per predicted token (its N-1 predecessors, padded
+ *     with <s> where the sentence begins, as lmplz pads), radix-sorted in chunks within
+ *     the memory budget, equal keys merged with their count. The result is the top-order
+ *     stream in suffix order.
  *  2. adjust: one pass over that stream yields every order at once, because in suffix
  *     order the n-grams sharing a suffix of length n are adjacent for every n: when the
  *     common suffix with the previous key is L words long, the n-grams of orders > L
@@ -27,6 +28,7 @@
 
 #include "core/alloc.h"
 #include "core/progress.h"
+#include "ngram/count.h"
 
 void dl_ngram_est_opts_default(dl_ngram_est_opts *o)
 {
@@ -61,51 +63,6 @@ static void stage(const dl_ngram_est_opts *o, double t0, const char *what)
 }
 
 /* ------------------------------------------------------------------ 1. count */
-
-/* The top-order keys of all predicted tokens; returns their number. */
-static size_t make_keys(const dl_ngram_corpus *c, int N, unsigned bits, dl_ngram_key **out)
-{
-	size_t n = c->nids;
-	dl_ngram_key *k = dl_mallocarray(n ? n : 1, sizeof *k);
-	dl_ngram_key pad = 0, cur;
-	unsigned top = bits * (unsigned)(N - 1);
-
-	for (int i = 0; i < N - 1; i++)
-		pad |= (dl_ngram_key)DL_NGRAM_BOS << (bits * (unsigned)i);
-	cur = pad << bits;
-	for (size_t i = 0; i < n; i++) {
-		uint32_t w = c->ids[i];
-		/* shift the window one word left (oldest word out), the new word on top */
-		cur = (N > 1 ? cur >> bits : 0) | ((dl_ngram_key)w << top);
-		k[i] = cur;
-		if (w == DL_NGRAM_EOS)
-			cur = pad << bits;
-	}
-	*out = k;
-	return n;
-}
-
-/* Merges equal adjacent keys; returns the number of distinct keys, counts in *cnt. */
-static size_t uniq(dl_ngram_key *k, size_t n, uint32_t **cnt, dl_err *e)
-{
-	uint32_t *c = dl_mallocarray(n ? n : 1, sizeof *c);
-	size_t m = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (m && k[m - 1] == k[i]) {
-			if (c[m - 1] == UINT32_MAX) {
-				free(c);
-				return (size_t)dl_errf(e, "an n-gram occurs more than %u times",
-						       UINT32_MAX - 1);
-			}
-			c[m - 1]++;
-		} else {
-			k[m] = k[i];
-			c[m++] = 1;
-		}
-	}
-	*cnt = dl_reallocarray(c, m ? m : 1, sizeof *c);
-	return m;
-}
 
 /* ------------------------------------------------------------------ 2. adjust */
 
@@ -441,7 +398,7 @@ dl_ngram_est *dl_ngram_estimate(dl_ngram_corpus *c, const dl_ngram_est_opts *o, 
 {
 	int N = o->order;
 	double t0 = dl_now();
-	dl_ngram_key *k;
+	dl_ngram_key *k = NULL;
 	uint32_t *cnt = NULL;
 	size_t nk;
 
@@ -464,15 +421,18 @@ dl_ngram_est *dl_ngram_estimate(dl_ngram_corpus *c, const dl_ngram_est_opts *o, 
 	m->tokens = c->nids;
 	dl_pool *pool = o->threads > 1 ? dl_pool_new(o->threads) : NULL;
 
-	nk = make_keys(c, N, bits, &k);
+	size_t runs = 0;
+	stage(o, t0, "sorting n-grams");
+	nk = dl_ngram_count(c->ids, c->nids, N, bits, o->memory, pool, &k, &cnt, &runs, e);
 	free(c->ids);           /* the keys say it all now */
 	c->ids = NULL;
 	c->nids = c->cap = 0;
-	stage(o, t0, "sorting n-grams");
-	dl_ngram_sort(k, NULL, nk, bits * (unsigned)N, pool);
-	nk = uniq(k, nk, &cnt, e);
-	if (nk == (size_t)-1)
+	if (nk == (size_t)-1) {
+		k = NULL;
 		goto fail;
+	}
+	if (o->progress && runs > 1)
+		fprintf(stderr, "%s: merged %zu sorted runs\n", dl_progname(), runs);
 	stage(o, t0, "adjusting counts");
 	dl_err aerr;
 	aerr.msg[0] = 0;

@@ -44,10 +44,10 @@ typedef struct dl_ngram_est_opts {
 	int order;
 	int discount_fallback;          /* use fallback[] when an order's discounts are bad */
 	double fallback[3];             /* D1, D2, D3+ (default 0.5, 1, 1.5 as lmplz) */
-	uint64_t prune[DL_NGRAM_MAX_ORDER];  /* drop n-grams of order i+1 with count <= prune[i] */
 	int raw_counts;                 /* also raw counts, and keep all counts after
 					 * estimating (dl-ngram count, tests) */
 	int probabilities;              /* compute probabilities (0: counts only) */
+	uint64_t memory;                /* bytes for counting chunks; 0: no limit (count.h) */
 	int threads;
 	int progress;                   /* messages on stderr as the stages pass */
 } dl_ngram_est_opts;

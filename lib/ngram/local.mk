@@ -5,6 +5,7 @@ lib_libdlngram_a_SOURCES = \
 	lib/ngram/vocab.c lib/ngram/vocab.h \
 	lib/ngram/corpus.c lib/ngram/corpus.h \
 	lib/ngram/sort.c lib/ngram/sort.h \
+	lib/ngram/count.c lib/ngram/count.h \
 	lib/ngram/estimate.c lib/ngram/estimate.h \
 	lib/ngram/arpa.c lib/ngram/arpa.h \
 	lib/ngram/model.c lib/ngram/model.h \

@@ -168,13 +168,13 @@ void dl_ngram_model_free(dl_ngram_model *m)
 	free(m);
 }
 
-dl_ngram_model *dl_ngram_model_load(const char *path, dl_err *e)
+dl_ngram_model *dl_ngram_model_load(const char *path, unsigned flags, dl_err *e)
 {
 	int bin = dl_ngram_binary_detect(path, e);
 	if (bin < 0)
 		return NULL;
 	if (bin)
-		return dl_ngram_binary_load(path, e);
+		return dl_ngram_binary_load(path, flags, e);
 	dl_in *in = dl_in_open(path, 0, e);
 	if (!in)
 		return NULL;
@@ -211,11 +211,18 @@ float dl_ngram_score(const dl_ngram_model *m, const dl_ngram_state *in, uint32_t
 	int len = in->len, max = len + 1 < m->order ? len + 1 : m->order, n;
 	uint64_t h = dl_ngram_hash_start(w);
 
+	uint64_t hs[DL_NGRAM_MODEL_MAX_ORDER];
+
 	next.w[0] = w;
 	next.bo[0] = m->uni[2 * w + 1];
+	/* all the lookups' first slots are fetched at once: their cache misses overlap */
 	for (n = 2; n <= max; n++) {
 		h = dl_ngram_hash_extend(h, in->w[n - 2]);
-		const dl_ngram_entry *en = dl_ngram_find(m, n, h);
+		hs[n - 1] = h;
+		__builtin_prefetch(&m->tab[n - 1][slot0(h, m->slots[n - 1])]);
+	}
+	for (n = 2; n <= max; n++) {
+		const dl_ngram_entry *en = dl_ngram_find(m, n, hs[n - 1]);
 		if (!en)
 			break;
 		prob = en->prob;

@@ -55,8 +55,10 @@ typedef struct dl_ngram_state {
  * n-gram listed twice. A model without <unk> gets one of log10 prob -100, as in KenLM. */
 dl_ngram_model *dl_ngram_model_read_arpa(dl_in *in, dl_err *e);
 /* Loads a model from path: binary (binary.h) when it starts with the binary magic, else
- * ARPA. NULL with e filled. */
-dl_ngram_model *dl_ngram_model_load(const char *path, dl_err *e);
+ * ARPA. flags: DL_NGRAM_LOAD_MMAP to map a binary model rather than read it (binary.h).
+ * NULL with e filled. */
+#define DL_NGRAM_LOAD_MMAP 1u
+dl_ngram_model *dl_ngram_model_load(const char *path, unsigned flags, dl_err *e);
 void dl_ngram_model_free(dl_ngram_model *m);
 
 /* The query model of an estimated one (estimate.h; its order at most

@@ -24,7 +24,8 @@ typedef struct dl_ngram_vocab {
 	size_t arena_len, arena_cap;
 	uint64_t *off;
 	uint32_t *len;
-	uint32_t *slots;        /* id + 1; 0 = empty; nslots a power of two */
+	uint64_t *slots;        /* high 32 bits of the word's hash | (id + 1); 0 = empty;
+				 * nslots a power of two */
 	size_t nslots;
 } dl_ngram_vocab;
 

@@ -22,8 +22,8 @@
 /* Adds the contributions of tree t (leaf values in value[node * vdim], the first of
  * them used) for row x (nfeat features, NaN = missing) to phi[0..nfeat), and t's
  * expected value to phi[nfeat]. t must be valid (dl_tree_validate) with features below
- * nfeat. Allocates scratch of O(depth * min(depth, nfeat)); recursion as deep as the
- * tree. Thread-safe (t and x are only read). */
+ * nfeat. Allocates scratch of O(depth * min(depth, nfeat)) (no recursion: a deep tree
+ * costs heap, not stack). Thread-safe (t and x are only read). */
 void dl_tree_shap(const dl_tree *t, const float *x, size_t nfeat, double *phi);
 
 /* The expected value of tree t: the leaves' values weighted by the fraction of the root's

@@ -67,3 +67,32 @@ grep -q '^Usage: dl-features COMMAND' "$T/out" || fail "--help"
 expect_status 0 dl features apply --help
 grep -q -- '--on-error' "$T/out" || fail "apply --help"
 expect_status 0 dl features --version
+
+# Blocks on several threads (tiny blocks: many of them) write what one thread writes, and
+# report bad rows at the same lines.
+cat > "$T/plain.json" <<'EOT'
+{"columns": [
+  {"type": "numeric", "key": "alcohol", "normalizer": "zscore"},
+  {"type": "bucketized", "source": "color_intensity", "quantiles": 4},
+  {"type": "categorical_with_vocabulary", "key": "proline_band", "num_oov_buckets": 2},
+  {"type": "categorical_with_hash_bucket", "key": "cultivar", "name": "cultivar_hash", "hash_bucket_size": 7},
+  {"type": "crossed", "keys": ["color_intensity_bucketized", "cultivar"], "hash_bucket_size": 64},
+  {"type": "indicator", "categorical_column": "proline_band"}],
+ "passthrough": [{"key": "cultivar", "type": "bytes"}, "hue"]}
+EOT
+expect_status 0 dl features fit --spec "$T/plain.json" wine.csv -o "$T/plain-fitted.json"
+for f in records jsonl csv; do
+	expect_status 0 dl features apply -m "$T/plain-fitted.json" -f $f --threads 1 wine.csv -o "$T/one.$f"
+	expect_status 0 env DL_FEATURES_BLOCK=300 "$DL_BUILD/dl-features" apply -m "$T/plain-fitted.json" -f $f --threads 3 wine.csv -o "$T/three.$f"
+	same "$T/one.$f" "$T/three.$f"
+done
+{ head -40 wine.csv; echo 'abc,1,2.4,15,100,2.8,3,0.3,2.3,5.6,1,3.9,1000,class_0,10';
+  sed -n 41,120p wine.csv; echo '1,2'; sed -n 121,179p wine.csv; } > "$T/bad.csv"
+expect_status 0 dl features apply -m "$T/plain-fitted.json" --on-error skip --threads 1 -f jsonl "$T/bad.csv" -o "$T/one.jsonl"
+cp "$T/err" "$T/one.err"
+expect_status 0 env DL_FEATURES_BLOCK=200 "$DL_BUILD/dl-features" apply -m "$T/plain-fitted.json" --on-error skip --threads 2 -f jsonl "$T/bad.csv" -o "$T/two.jsonl"
+same "$T/one.jsonl" "$T/two.jsonl"
+same "$T/one.err" "$T/err"
+expect_err "skipped 2 bad rows; the first: $T/bad.csv:41: column 'alcohol': 'abc' is not a number"
+expect_status 1 env DL_FEATURES_BLOCK=200 "$DL_BUILD/dl-features" apply -m "$T/plain-fitted.json" --threads 2 "$T/bad.csv" -o "$T/x"
+expect_err "bad.csv:41: column 'alcohol': 'abc' is not a number"

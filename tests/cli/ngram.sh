@@ -35,6 +35,11 @@ cat "$N/gen-train.txt" | dl ngram train --order 3 -o "$T/pipe.arpa"
 dl ngram train --order 3 --threads 1 -o "$T/gz.arpa" "$T/train.gz"
 same "$T/gen3.arpa" "$T/pipe.arpa"
 same "$T/gen3.arpa" "$T/gz.arpa"
+# counting in sorted runs on disk (a budget far below the corpus): the same bytes
+TMPDIR=$T dl ngram train --order 3 --memory 64K -o "$T/runs.arpa" "$N/gen-train.txt"
+same "$T/gen3.arpa" "$T/runs.arpa"
+expect_status 2 dl ngram train --order 3 --memory 12Q -o "$T/x" "$N/gen-train.txt"
+expect_err "--memory: '12Q' is not a size"
 
 # binary models: compiled from ARPA, or trained directly; the same perplexity
 dl ngram compile "$T/gen3.arpa" -o "$T/gen3.bin"

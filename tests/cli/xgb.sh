@@ -281,6 +281,16 @@ dl0 xgb predict -m "$T/w1.json" --weight w "$T/w1.csv" >"$T/w1.pred"
 dl0 xgb train -q --threads 1 --objective binary:logistic --rounds 3 -o "$T/w0.json" "$T/tr.csv"
 dl0 xgb predict -m "$T/w0.json" "$T/tr.csv" | same - "$T/w1.pred"
 
+# ---------------------------------------------------------------- cross-validation
+# a line per round, mean+std over the folds; the same seed deals the same folds
+dl0 xgb cv --threads 1 --folds 3 --rounds 4 --objective binary:logistic --metric auc \
+	--metric logloss "$BIN" >"$T/cv"
+[ "$(lines "$T/cv")" = 4 ] || fail "cv: 4 rounds"
+grep -Evq '^\[[0-3]\]	test-auc:0\.[0-9]+\+[0-9.e-]+	test-logloss:[0-9.]+\+[0-9.e-]+$' "$T/cv" &&
+	fail "cv: a line not [R]<TAB>test-auc:MEAN+STD<TAB>test-logloss:MEAN+STD"
+dl0 xgb cv --threads 1 --folds 3 --rounds 4 --objective binary:logistic --metric auc \
+	--metric logloss "$BIN" | same - "$T/cv"
+
 # ---------------------------------------------------------------- help
 for c in train predict eval dump importance cv; do
 	expect_status 0 dl0 xgb $c --help
