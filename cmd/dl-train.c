@@ -324,7 +324,7 @@ static int is_gpt(const dl_model *m)
 
 struct data {
 	dl_tokens tok;          /* gpt */
-	dl_table tab;           /* mlp */
+	dl_nn_table tab;           /* mlp */
 	const char *name;
 };
 
@@ -345,7 +345,7 @@ static void load_data(struct data *d, const struct args *a, const char *path,
 	}
 	if (a->bytes)
 		dl_usage_error("--bytes applies to gpt models");
-	if (dl_table_load(&d->tab, path, a->format, a->label, s, need_label, &e))
+	if (dl_nn_table_load(&d->tab, path, a->format, a->label, s, need_label, &e))
 		dl_die("%s", e.msg);
 	if (d->tab.rows == 0)
 		dl_die("%s: no rows", path);
@@ -354,7 +354,7 @@ static void load_data(struct data *d, const struct args *a, const char *path,
 static void free_data(struct data *d)
 {
 	dl_tokens_free(&d->tok);
-	dl_table_free(&d->tab);
+	dl_nn_table_free(&d->tab);
 }
 
 /* Scratch of one batch. */
@@ -392,7 +392,7 @@ static void batchbuf_free(struct batchbuf *bb)
 }
 
 /* Micro-batches per epoch of an MLP table. */
-static uint64_t mlp_batches(const dl_table *t, size_t batch)
+static uint64_t mlp_batches(const dl_nn_table *t, size_t batch)
 {
 	return (t->rows + batch - 1) / batch;
 }
@@ -412,7 +412,7 @@ static void gpt_windows(struct batchbuf *bb, const dl_tokens *tok, size_t batch,
 }
 
 /* Rows [first, first + n) of a table in the order given by idx (NULL: in order). */
-static void mlp_rows(struct batchbuf *bb, const dl_table *tab, const dl_spec *s,
+static void mlp_rows(struct batchbuf *bb, const dl_nn_table *tab, const dl_spec *s,
 		     const size_t *idx, size_t first, size_t n)
 {
 	size_t in = tab->cols, out = s->sizes[s->nsizes - 1];
@@ -432,7 +432,7 @@ static void mlp_rows(struct batchbuf *bb, const dl_table *tab, const dl_spec *s,
 }
 
 /* MLP: micro-batch k, in the shuffled order of its epoch. */
-static void mlp_batch(struct batchbuf *bb, const dl_table *tab, const dl_spec *s, size_t batch,
+static void mlp_batch(struct batchbuf *bb, const dl_nn_table *tab, const dl_spec *s, size_t batch,
 		      uint64_t seed, uint64_t k)
 {
 	uint64_t nb = mlp_batches(tab, batch), epoch = k / nb, j = k % nb;
@@ -497,7 +497,7 @@ static struct evalres eval_gpt(dl_model *m, const dl_tokens *tok, size_t batch,
 	return r;
 }
 
-static struct evalres eval_mlp(dl_model *m, const dl_table *tab, size_t batch, dl_pool *pool)
+static struct evalres eval_mlp(dl_model *m, const dl_nn_table *tab, size_t batch, dl_pool *pool)
 {
 	const dl_spec *s = dl_model_spec(m);
 	size_t out = s->sizes[s->nsizes - 1];

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 #include "hash.h"
+#include "bytes.h"
 
 #include <string.h>
 
@@ -14,26 +15,6 @@
 #define P5 0x27D4EB2F165667C5ull
 
 static inline uint64_t rotl(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
-
-static inline uint64_t rd64(const uint8_t *p)
-{
-	uint64_t v;
-	memcpy(&v, p, 8);
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	v = __builtin_bswap64(v);
-#endif
-	return v;
-}
-
-static inline uint32_t rd32(const uint8_t *p)
-{
-	uint32_t v;
-	memcpy(&v, p, 4);
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	v = __builtin_bswap32(v);
-#endif
-	return v;
-}
 
 static inline uint64_t round64(uint64_t acc, uint64_t lane)
 {
@@ -56,10 +37,10 @@ uint64_t dl_hash64(const void *data, size_t n, uint64_t seed)
 		uint64_t v1 = seed + P1 + P2, v2 = seed + P2, v3 = seed, v4 = seed - P1;
 		const uint8_t *limit = end - 32;
 		do {
-			v1 = round64(v1, rd64(p));
-			v2 = round64(v2, rd64(p + 8));
-			v3 = round64(v3, rd64(p + 16));
-			v4 = round64(v4, rd64(p + 24));
+			v1 = round64(v1, dl_load_le64(p));
+			v2 = round64(v2, dl_load_le64(p + 8));
+			v3 = round64(v3, dl_load_le64(p + 16));
+			v4 = round64(v4, dl_load_le64(p + 24));
 			p += 32;
 		} while (p <= limit);
 		h = rotl(v1, 1) + rotl(v2, 7) + rotl(v3, 12) + rotl(v4, 18);
@@ -72,12 +53,12 @@ uint64_t dl_hash64(const void *data, size_t n, uint64_t seed)
 	}
 	h += (uint64_t)n;
 	while (end - p >= 8) {
-		h ^= round64(0, rd64(p));
+		h ^= round64(0, dl_load_le64(p));
 		h = rotl(h, 27) * P1 + P4;
 		p += 8;
 	}
 	if (end - p >= 4) {
-		h ^= (uint64_t)rd32(p) * P1;
+		h ^= (uint64_t)dl_load_le32(p) * P1;
 		h = rotl(h, 23) * P2 + P3;
 		p += 4;
 	}

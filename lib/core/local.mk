@@ -7,7 +7,7 @@ lib_libdlcore_a_SOURCES += \
 	lib/core/progress.c lib/core/progress.h \
 	lib/core/rng.c lib/core/rng.h \
 	lib/core/threads.c lib/core/threads.h \
-	lib/core/hash.c lib/core/hash.h \
+	lib/core/hash.c lib/core/hash.h lib/core/bytes.h \
 	lib/core/utf8.c lib/core/utf8.h lib/core/simd.h \
 	lib/core/tmp.c lib/core/tmp.h
 lib_libdlblas_a_SOURCES += lib/core/blas.c lib/core/blas.h

@@ -10,33 +10,13 @@
  */
 #include "features/farmhash.h"
 
+#include "core/bytes.h"
+
 #include <string.h>
 
 static const uint64_t k0 = UINT64_C(0xc3a5c85c97cb3127);
 static const uint64_t k1 = UINT64_C(0xb492b66fbe98f273);
 static const uint64_t k2 = UINT64_C(0x9ae16a3b2f90404f);
-
-static inline uint64_t load64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, 8);
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	v = __builtin_bswap64(v);
-#endif
-	return v;
-}
-
-static inline uint64_t load32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, 4);
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	v = __builtin_bswap32(v);
-#endif
-	return v;
-}
 
 static inline uint64_t ror(uint64_t v, int s)
 {
@@ -63,16 +43,16 @@ static uint64_t len0to16(const uint8_t *s, size_t n)
 {
 	if (n >= 8) {
 		uint64_t mul = k2 + n * 2;
-		uint64_t a = load64(s) + k2;
-		uint64_t b = load64(s + n - 8);
+		uint64_t a = dl_load_le64(s) + k2;
+		uint64_t b = dl_load_le64(s + n - 8);
 		uint64_t c = ror(b, 37) * mul + a;
 		uint64_t d = (ror(a, 25) + b) * mul;
 		return len16(c, d, mul);
 	}
 	if (n >= 4) {
 		uint64_t mul = k2 + n * 2;
-		uint64_t a = load32(s);
-		return len16(n + (a << 3), load32(s + n - 4), mul);
+		uint64_t a = (uint64_t)dl_load_le32(s);
+		return len16(n + (a << 3), (uint64_t)dl_load_le32(s + n - 4), mul);
 	}
 	if (n > 0) {
 		uint32_t y = (uint32_t)s[0] + ((uint32_t)s[n >> 1] << 8);
@@ -85,10 +65,10 @@ static uint64_t len0to16(const uint8_t *s, size_t n)
 static uint64_t len17to32(const uint8_t *s, size_t n)
 {
 	uint64_t mul = k2 + n * 2;
-	uint64_t a = load64(s) * k1;
-	uint64_t b = load64(s + 8);
-	uint64_t c = load64(s + n - 8) * mul;
-	uint64_t d = load64(s + n - 16) * k2;
+	uint64_t a = dl_load_le64(s) * k1;
+	uint64_t b = dl_load_le64(s + 8);
+	uint64_t c = dl_load_le64(s + n - 8) * mul;
+	uint64_t d = dl_load_le64(s + n - 16) * k2;
 
 	return len16(ror(a + b, 43) + ror(c, 30) + d, a + ror(b + k2, 18) + c, mul);
 }
@@ -96,16 +76,16 @@ static uint64_t len17to32(const uint8_t *s, size_t n)
 static uint64_t len33to64(const uint8_t *s, size_t n)
 {
 	uint64_t mul = k2 + n * 2;
-	uint64_t a = load64(s) * k2;
-	uint64_t b = load64(s + 8);
-	uint64_t c = load64(s + n - 8) * mul;
-	uint64_t d = load64(s + n - 16) * k2;
+	uint64_t a = dl_load_le64(s) * k2;
+	uint64_t b = dl_load_le64(s + 8);
+	uint64_t c = dl_load_le64(s + n - 8) * mul;
+	uint64_t d = dl_load_le64(s + n - 16) * k2;
 	uint64_t y = ror(a + b, 43) + ror(c, 30) + d;
 	uint64_t z = len16(y, a + ror(b + k2, 18) + c, mul);
-	uint64_t e = load64(s + 16) * mul;
-	uint64_t f = load64(s + 24);
-	uint64_t g = (y + load64(s + n - 32)) * mul;
-	uint64_t h = (z + load64(s + n - 24)) * mul;
+	uint64_t e = dl_load_le64(s + 16) * mul;
+	uint64_t f = dl_load_le64(s + 24);
+	uint64_t g = (y + dl_load_le64(s + n - 32)) * mul;
+	uint64_t h = (z + dl_load_le64(s + n - 24)) * mul;
 
 	return len16(ror(e + f, 43) + ror(g, 30) + h, e + ror(f + a, 18) + g, mul);
 }
@@ -117,7 +97,7 @@ struct pair {
 /* A weak 128-bit hash of the 32 bytes at s with seeds a and b. */
 static inline struct pair weak32(const uint8_t *s, uint64_t a, uint64_t b)
 {
-	uint64_t w = load64(s), x = load64(s + 8), y = load64(s + 16), z = load64(s + 24);
+	uint64_t w = dl_load_le64(s), x = dl_load_le64(s + 8), y = dl_load_le64(s + 16), z = dl_load_le64(s + 24);
 	uint64_t c;
 
 	a += w;
@@ -137,15 +117,15 @@ static uint64_t len_over64(const uint8_t *s, size_t n)
 	const uint8_t *end = s + ((n - 1) / 64) * 64;
 	const uint8_t *last64 = end + ((n - 1) & 63) - 63;
 
-	x = x * k2 + load64(s);
+	x = x * k2 + dl_load_le64(s);
 	do {
-		x = ror(x + y + v.first + load64(s + 8), 37) * k1;
-		y = ror(y + v.second + load64(s + 48), 42) * k1;
+		x = ror(x + y + v.first + dl_load_le64(s + 8), 37) * k1;
+		y = ror(y + v.second + dl_load_le64(s + 48), 42) * k1;
 		x ^= w.second;
-		y += v.first + load64(s + 40);
+		y += v.first + dl_load_le64(s + 40);
 		z = ror(z + w.first, 33) * k1;
 		v = weak32(s, v.second * k1, x + w.first);
-		w = weak32(s + 32, z + w.second, y + load64(s + 16));
+		w = weak32(s + 32, z + w.second, y + dl_load_le64(s + 16));
 		t = z, z = x, x = t;
 		s += 64;
 	} while (s != end);
@@ -155,13 +135,13 @@ static uint64_t len_over64(const uint8_t *s, size_t n)
 	w.first += (n - 1) & 63;
 	v.first += w.first;
 	w.first += v.first;
-	x = ror(x + y + v.first + load64(s + 8), 37) * mul;
-	y = ror(y + v.second + load64(s + 48), 42) * mul;
+	x = ror(x + y + v.first + dl_load_le64(s + 8), 37) * mul;
+	y = ror(y + v.second + dl_load_le64(s + 48), 42) * mul;
 	x ^= w.second * 9;
-	y += v.first * 9 + load64(s + 40);
+	y += v.first * 9 + dl_load_le64(s + 40);
 	z = ror(z + w.first, 33) * mul;
 	v = weak32(s, v.second * mul, x + w.first);
-	w = weak32(s + 32, z + w.second, y + load64(s + 16));
+	w = weak32(s + 32, z + w.second, y + dl_load_le64(s + 16));
 	t = z, z = x, x = t;
 	return len16(len16(v.first, w.first, mul) + shift_mix(y) * k0 + z,
 		     len16(v.second, w.second, mul) + x, mul);

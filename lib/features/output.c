@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/bytes.h"
 #include "features/transform.h"
 #include "features/txpriv.h"
 #include "record/crc32c.h"
@@ -232,10 +233,7 @@ void dl_fx_encode(const dl_fx *x, dl_buf *out)
 			for (size_t j = 0; j < f->count; j++) {
 				uint32_t u;
 				memcpy(&u, &x->of[f->off + j], 4);
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-				u = __builtin_bswap32(u);
-#endif
-				memcpy(p, &u, 4);
+				dl_store_le32(p, u);
 				p += 4;
 			}
 		} else if (f->kind == DL_FEATURE_INT64) {

@@ -9,8 +9,8 @@
 
 #include "core/alloc.h"
 #include "core/io.h"
-#include "record/example.h"
 #include "record/tfrecord.h"
+#include "record/tokens.h"
 
 void dl_ngram_corpus_init(dl_ngram_corpus *c)
 {
@@ -99,45 +99,19 @@ static int read_text(dl_ngram_corpus *c, dl_in *in, dl_err *e)
 
 static int read_records(dl_ngram_corpus *c, dl_in *in, const char *feature, dl_err *e)
 {
-	dl_tfrecord_reader *r = dl_tfrecord_reader_new(in, 0);
-	dl_example ex;
-	size_t flen = strlen(feature);
-	const uint8_t *data;
-	size_t len;
+	dl_token_reader *r = dl_token_reader_new(in, feature);
+	const int64_t *v;
+	size_t n;
 	int rc;
-
-	dl_example_init(&ex);
-	while ((rc = dl_tfrecord_next(r, &data, &len, e)) == 1) {
-		uint64_t idx = dl_tfrecord_index(r);
-		if (dl_example_decode(&ex, data, len, e) < 0) {
-			dl_err inner = *e;
-			rc = dl_errf(e, "%s: record %" PRIu64 ": %s", dl_in_name(in), idx, inner.msg);
-			break;
-		}
-		const dl_feature *f = dl_example_find(&ex, feature, flen);
-		if (!f || (f->kind != DL_FEATURE_INT64 && f->count)) {
-			rc = dl_errf(e, "%s: record %" PRIu64 ": no int64 feature '%s'%s",
-				     dl_in_name(in), idx, feature, f ? " (it has another type)" : "");
-			break;
-		}
-		const int64_t *v = dl_feature_ints(&ex, f);
-		for (size_t i = 0; i < f->count; i++) {
+	while ((rc = dl_token_reader_next(r, &v, &n, e)) == 1) {
+		for (size_t i = 0; i < n; i++) {
 			char w[24];
-			int n;
-			if (v[i] < 0) {
-				rc = dl_errf(e, "%s: record %" PRIu64 ": '%s'[%zu] = %" PRId64
-					     " is negative, not a token id", dl_in_name(in), idx,
-					     feature, i, v[i]);
-				goto out;
-			}
-			n = snprintf(w, sizeof w, "%" PRId64, v[i]);
-			add_word(c, w, (size_t)n);
+			int len = snprintf(w, sizeof w, "%" PRId64, v[i]);
+			add_word(c, w, (size_t)len);
 		}
 		end_sentence(c);
 	}
-out:
-	dl_example_free(&ex);
-	dl_tfrecord_close(r);
+	dl_token_reader_free(r);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -145,12 +119,10 @@ static int read_in(dl_ngram_corpus *c, dl_in *in, enum dl_ngram_input kind,
 		   const char *feature, dl_err *e)
 {
 	if (kind == DL_NGRAM_IN_AUTO) {
-		size_t avail = 0;
-		const uint8_t *p = dl_in_peek(in, DL_TFRECORD_HEADER, &avail, e);
-		if (!p && e && e->msg[0])
+		int rec = dl_tfrecord_sniff(in, e);
+		if (rec < 0)
 			return -1;
-		kind = p && avail >= DL_TFRECORD_HEADER && dl_tfrecord_plain_check(p, avail) ?
-			DL_NGRAM_IN_RECORDS : DL_NGRAM_IN_TEXT;
+		kind = rec ? DL_NGRAM_IN_RECORDS : DL_NGRAM_IN_TEXT;
 	}
 	if (kind == DL_NGRAM_IN_RECORDS)
 		return read_records(c, in, feature ? feature : "ids", e);

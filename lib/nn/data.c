@@ -267,7 +267,7 @@ static size_t numeric_count(const dl_feature *f)
 }
 
 /* The target of one row. Returns 1 when there is one, 0 when absent, -1 on error. */
-static int row_target(dl_table *t, const dl_example *ex, const char *label, const dl_spec *s,
+static int row_target(dl_nn_table *t, const dl_example *ex, const char *label, const dl_spec *s,
 		      const char *where, dl_err *e)
 {
 	const dl_feature *f = dl_example_find(ex, label, strlen(label));
@@ -300,7 +300,7 @@ static int row_target(dl_table *t, const dl_example *ex, const char *label, cons
 	return 1;
 }
 
-static void table_grow(dl_table *t, size_t *cap, const dl_spec *s)
+static void table_grow(dl_nn_table *t, size_t *cap, const dl_spec *s)
 {
 	if (t->rows < *cap)
 		return;
@@ -311,7 +311,7 @@ static void table_grow(dl_table *t, size_t *cap, const dl_spec *s)
 	*cap = ncap;
 }
 
-static int table_row(dl_table *t, const dl_example *ex, const char *label, const dl_spec *s,
+static int table_row(dl_nn_table *t, const dl_example *ex, const char *label, const dl_spec *s,
 		     int need_label, const char *where, dl_err *e)
 {
 	size_t have = 0;
@@ -349,7 +349,7 @@ static int table_row(dl_table *t, const dl_example *ex, const char *label, const
 	return 0;
 }
 
-int dl_table_load(dl_table *t, const char *path, enum dl_data_format f, const char *label,
+int dl_nn_table_load(dl_nn_table *t, const char *path, enum dl_data_format f, const char *label,
 		  const dl_spec *s, int need_label, dl_err *e)
 {
 	memset(t, 0, sizeof *t);
@@ -377,7 +377,7 @@ int dl_table_load(dl_table *t, const char *path, enum dl_data_format f, const ch
 	dl_example_free(&ex);
 	ex_close(&r);
 	if (rc < 0) {
-		dl_table_free(t);
+		dl_nn_table_free(t);
 		return -1;
 	}
 	if (s->loss == DL_LOSS_SOFTMAX) {
@@ -392,7 +392,7 @@ int dl_table_load(dl_table *t, const char *path, enum dl_data_format f, const ch
 	return 0;
 }
 
-void dl_table_free(dl_table *t)
+void dl_nn_table_free(dl_nn_table *t)
 {
 	dl_free(t->x);
 	dl_free(t->labels);

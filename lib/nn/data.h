@@ -44,14 +44,14 @@ typedef struct {
 	float *y;               /* mse/bce targets: rows * ycols, or NULL */
 	size_t ycols;
 	int has_targets;
-} dl_table;
+} dl_nn_table;
 
 /* Loads a table for a model with spec s (inputs, outputs and loss from it). With
  * need_label 0 a row may lack the label (predict): has_targets is then 1 only when every
  * row had one. */
-int dl_table_load(dl_table *t, const char *path, enum dl_data_format f, const char *label,
+int dl_nn_table_load(dl_nn_table *t, const char *path, enum dl_data_format f, const char *label,
 		  const dl_spec *s, int need_label, dl_err *e);
-void dl_table_free(dl_table *t);
+void dl_nn_table_free(dl_nn_table *t);
 
 /* "records", "jsonl", "csv" or "auto"; -1 for another word. */
 int dl_data_format_parse(const char *s, enum dl_data_format *f);

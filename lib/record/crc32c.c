@@ -30,6 +30,7 @@
  */
 #include "config.h"
 #include "crc32c.h"
+#include "core/bytes.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -155,13 +156,6 @@ uint32_t dl_crc32c_sw(uint32_t crc, const void *p, size_t n)
 /* ------------------------------------------------------------------ hardware */
 
 #ifdef DL_CRC_X86
-static inline uint64_t load64(const uint8_t *p)
-{
-	uint64_t v;
-	memcpy(&v, p, 8);
-	return v;
-}
-
 static inline uint32_t shift_apply(const uint32_t t[4][256], uint32_t x)
 {
 	return t[0][x & 0xff] ^ t[1][(x >> 8) & 0xff] ^ t[2][(x >> 16) & 0xff] ^ t[3][x >> 24];
@@ -177,7 +171,7 @@ static uint32_t hw_chain(uint32_t s, const uint8_t *p, size_t n)
 	}
 	uint64_t s64 = s;
 	while (n >= 8) {
-		s64 = _mm_crc32_u64(s64, load64(p));
+		s64 = _mm_crc32_u64(s64, dl_load_le64(p));
 		p += 8;
 		n -= 8;
 	}
@@ -194,9 +188,9 @@ static uint32_t hw_three(uint32_t s, const uint8_t *p, size_t blk, const uint32_
 	uint64_t a = s, b = 0, c = 0;
 	const uint8_t *pb = p + blk, *pc = p + 2 * blk;
 	for (size_t i = 0; i < blk; i += 8) {
-		a = _mm_crc32_u64(a, load64(p + i));
-		b = _mm_crc32_u64(b, load64(pb + i));
-		c = _mm_crc32_u64(c, load64(pc + i));
+		a = _mm_crc32_u64(a, dl_load_le64(p + i));
+		b = _mm_crc32_u64(b, dl_load_le64(pb + i));
+		c = _mm_crc32_u64(c, dl_load_le64(pc + i));
 	}
 	uint32_t x = shift_apply(t, (uint32_t)a) ^ (uint32_t)b;
 	return shift_apply(t, x) ^ (uint32_t)c;

@@ -3,7 +3,8 @@ lib_libdlrecord_a_SOURCES += \
 	lib/record/crc32c.c lib/record/crc32c.h \
 	lib/record/tfrecord.c lib/record/tfrecord.h \
 	lib/record/tfverify.c lib/record/tfverify.h \
-	lib/record/example.c lib/record/example.h
+	lib/record/example.c lib/record/example.h \
+	lib/record/tokens.c lib/record/tokens.h
 
 if HAVE_CHECK
 check_PROGRAMS += tests/check_record

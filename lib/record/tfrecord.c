@@ -19,6 +19,7 @@
 #include "tfrecord.h"
 #include "crc32c.h"
 #include "core/alloc.h"
+#include "core/bytes.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -42,28 +43,18 @@ struct dl_tfrecord_reader {
 	int failed;
 };
 
-static inline uint64_t get_le64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
-static inline uint32_t get_le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static inline void put_le32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
 int dl_tfrecord_plain_check(const uint8_t *p, size_t n)
 {
-	return n >= DL_TFRECORD_HEADER && dl_crc32c_mask(dl_crc32c(0, p, 8)) == get_le32(p + 8);
+	return n >= DL_TFRECORD_HEADER && dl_crc32c_mask(dl_crc32c(0, p, 8)) == dl_load_le32(p + 8);
+}
+
+int dl_tfrecord_sniff(dl_in *in, dl_err *e)
+{
+	size_t avail = 0;
+	const uint8_t *p = dl_in_peek(in, DL_TFRECORD_HEADER, &avail, e);
+	if (!p)
+		return e && e->msg[0] ? -1 : 0;
+	return dl_tfrecord_plain_check(p, avail) != 0;
 }
 
 dl_tfrecord_reader *dl_tfrecord_reader_new(dl_in *in, unsigned flags)
@@ -185,9 +176,9 @@ int dl_tfrecord_next(dl_tfrecord_reader *r, const uint8_t **data, size_t *len, d
 		return 0;
 	if (avail < DL_TFRECORD_HEADER)
 		return rec_err(r, idx, off, e, "truncated header");
-	if (dl_crc32c_mask(dl_crc32c(0, p, 8)) != get_le32(p + 8))
+	if (dl_crc32c_mask(dl_crc32c(0, p, 8)) != dl_load_le32(p + 8))
 		return rec_err(r, idx, off, e, "length CRC mismatch");
-	uint64_t n = get_le64(p);
+	uint64_t n = dl_load_le64(p);
 	uint64_t left = r->size >= off + DL_TFRECORD_HEADER ? r->size - off - DL_TFRECORD_HEADER : 0;
 	if (r->have_size && dl_in_compression(r->in) == DL_COMPRESS_NONE && n > left)
 		return rec_err(r, idx, off, e, "record length %llu runs past the end of the file",
@@ -206,7 +197,7 @@ int dl_tfrecord_next(dl_tfrecord_reader *r, const uint8_t **data, size_t *len, d
 		return rec_err(r, idx, off, e, "truncated footer");
 	const uint8_t *payload = p + DL_TFRECORD_HEADER;
 	if (!(r->flags & DL_TFR_SKIP_DATA_CRC) &&
-	    dl_crc32c_mask(dl_crc32c(0, payload, (size_t)n)) != get_le32(payload + n))
+	    dl_crc32c_mask(dl_crc32c(0, payload, (size_t)n)) != dl_load_le32(payload + n))
 		return rec_err(r, idx, off, e, "data CRC mismatch");
 	dl_in_skip(r->in, total);
 	r->index = idx;
@@ -223,8 +214,8 @@ void dl_tfrecord_write(dl_out *out, const void *data, size_t len)
 	uint64_t n = len;
 	for (int i = 0; i < 8; i++)
 		h[i] = (uint8_t)(n >> (8 * i));
-	put_le32(h + 8, dl_crc32c_mask(dl_crc32c(0, h, 8)));
-	put_le32(f, dl_crc32c_mask(dl_crc32c(0, data, len)));
+	dl_store_le32(h + 8, dl_crc32c_mask(dl_crc32c(0, h, 8)));
+	dl_store_le32(f, dl_crc32c_mask(dl_crc32c(0, data, len)));
 	dl_out_write(out, h, sizeof h);
 	dl_out_write(out, data, len);
 	dl_out_write(out, f, sizeof f);

@@ -52,6 +52,11 @@ enum dl_compress dl_tfrecord_compression(const dl_tfrecord_reader *r);
 /* For dl_in_set_plain_check: non-zero when p starts with a valid record header. */
 int dl_tfrecord_plain_check(const uint8_t *p, size_t n);
 
+/* Whether in starts with a record header (checked CRC), without consuming anything: 1
+ * records, 0 anything else (text, an empty stream), -1 on a read error (e filled). For
+ * commands that take records or text through the same argument. */
+int dl_tfrecord_sniff(dl_in *in, dl_err *e);
+
 /* Writes one framed record. */
 void dl_tfrecord_write(dl_out *out, const void *data, size_t len);
 

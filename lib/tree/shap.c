@@ -39,7 +39,7 @@ struct visit {
 /* Scratch of one thread: the paths and the nodes still to visit. */
 struct scratch {
 	struct elem *path;
-	struct visit *todo;
+	struct visit *visits;
 };
 
 /* The paper's EXTEND: appends (pi, pz, po) to the path m[0..l) and updates the weights
@@ -130,11 +130,11 @@ static void leaf_shares(const struct elem *m, int l, double v, double *phi)
  * its parent's, which is intact until both children are done. */
 static void shap_tree(const dl_tree *t, const float *x, double *phi, const struct scratch *s)
 {
-	struct visit *todo = s->todo;
+	struct visit *visits = s->visits;
 	size_t top = 0;
-	todo[top++] = (struct visit){ 0, -1, 0, 0, 1, 1 };
+	visits[top++] = (struct visit){ 0, -1, 0, 0, 1, 1 };
 	while (top) {
-		struct visit v = todo[--top];
+		struct visit v = visits[--top];
 		int32_t j = v.node;
 		struct elem *m = s->path + v.off + v.len;
 		int l = (int)v.len;
@@ -160,8 +160,8 @@ static void shap_tree(const dl_tree *t, const float *x, double *phi, const struc
 				break;
 			}
 		size_t off = v.off + v.len;
-		todo[top++] = (struct visit){ cold, f, off, (size_t)l, iz * cover_frac(t, j, cold), 0 };
-		todo[top++] = (struct visit){ hot, f, off, (size_t)l, iz * cover_frac(t, j, hot), io };
+		visits[top++] = (struct visit){ cold, f, off, (size_t)l, iz * cover_frac(t, j, cold), 0 };
+		visits[top++] = (struct visit){ hot, f, off, (size_t)l, iz * cover_frac(t, j, hot), io };
 	}
 }
 
@@ -188,13 +188,13 @@ static size_t scratch_size(int depth, size_t nfeat)
 static void scratch_init(struct scratch *s, int depth, size_t nfeat)
 {
 	s->path = dl_mallocarray(scratch_size(depth, nfeat), sizeof *s->path);
-	s->todo = dl_mallocarray((size_t)depth + 2, sizeof *s->todo);
+	s->visits = dl_mallocarray((size_t)depth + 2, sizeof *s->visits);
 }
 
 static void scratch_free(struct scratch *s)
 {
 	dl_free(s->path);
-	dl_free(s->todo);
+	dl_free(s->visits);
 }
 
 void dl_tree_shap(const dl_tree *t, const float *x, size_t nfeat, double *phi)
