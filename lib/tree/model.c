@@ -52,10 +52,32 @@ static void put_floats(dl_buf *b, const char *key, const float *a, int32_t n)
 	dl_buf_puts(b, "]");
 }
 
+void dl_tree_json_put(dl_buf *b, const dl_tree *t)
+{
+	int32_t n = t->n;
+	dl_buf_puts(b, "{");
+	put_ints(b, "left", t->left, n);
+	dl_buf_puts(b, ", ");
+	put_ints(b, "right", t->right, n);
+	dl_buf_puts(b, ", ");
+	put_ints(b, "feature", t->feature, n);
+	dl_buf_puts(b, ", ");
+	put_floats(b, "threshold", t->thr, n);
+	dl_buf_puts(b, ", \"default_left\": [");
+	for (int32_t k = 0; k < n; k++)
+		dl_buf_printf(b, k ? ", %d" : "%d", t->default_left[k]);
+	dl_buf_puts(b, "], ");
+	put_floats(b, "value", t->value, n * t->vdim);
+	dl_buf_puts(b, ", ");
+	put_floats(b, "gain", t->gain, n);
+	dl_buf_puts(b, ", ");
+	put_floats(b, "cover", t->cover, n);
+	dl_buf_puts(b, "}");
+}
+
 void dl_gbm_write(const dl_gbm *m, const char *learner, dl_out *out)
 {
 	dl_buf b = { 0 };
-	char num[DL_FLOAT_BUFSIZE];
 	dl_buf_puts(&b, "{\"format\": \"dl-gbm\", \"version\": 1, \"learner\": ");
 	put_str(&b, learner);
 	dl_buf_printf(&b, ",\n \"objective\": \"%s\", \"num_class\": %d, \"base_score\": %.17g,\n",
@@ -72,27 +94,8 @@ void dl_gbm_write(const dl_gbm *m, const char *learner, dl_out *out)
 	dl_buf_puts(&b, m->params_json ? m->params_json : "{}");
 	dl_buf_puts(&b, ",\n \"trees\": [");
 	for (size_t i = 0; i < m->ntree; i++) {
-		const dl_tree *t = m->trees[i];
-		int32_t n = t->n;
-		dl_buf_puts(&b, i ? ",\n  {" : "\n  {");
-		put_ints(&b, "left", t->left, n);
-		dl_buf_puts(&b, ", ");
-		put_ints(&b, "right", t->right, n);
-		dl_buf_puts(&b, ", ");
-		put_ints(&b, "feature", t->feature, n);
-		dl_buf_puts(&b, ", ");
-		put_floats(&b, "threshold", t->thr, n);
-		dl_buf_puts(&b, ", \"default_left\": [");
-		for (int32_t k = 0; k < n; k++)
-			dl_buf_printf(&b, k ? ", %d" : "%d", t->default_left[k]);
-		dl_buf_puts(&b, "], ");
-		put_floats(&b, "value", t->value, n);
-		dl_buf_puts(&b, ", ");
-		put_floats(&b, "gain", t->gain, n);
-		dl_buf_puts(&b, ", ");
-		put_floats(&b, "cover", t->cover, n);
-		dl_buf_puts(&b, "}");
-		(void)num;
+		dl_buf_puts(&b, i ? ",\n  " : "\n  ");
+		dl_tree_json_put(&b, m->trees[i]);
 	}
 	dl_buf_puts(&b, "\n ]}\n");
 	dl_out_write(out, b.data, b.len);
@@ -114,7 +117,8 @@ static int get_array(const cJSON *o, const char *key, int32_t n, const char *whe
 	return 0;
 }
 
-static int read_tree(const cJSON *o, const char *where, size_t nfeat, dl_tree **out, dl_err *e)
+int dl_tree_json_get(const cJSON *o, const char *where, size_t nfeat, int vdim, dl_tree **out,
+		     dl_err *e)
 {
 	const cJSON *a = NULL;
 	if (!cJSON_IsObject(o))
@@ -124,7 +128,7 @@ static int read_tree(const cJSON *o, const char *where, size_t nfeat, dl_tree **
 	int32_t n = cJSON_GetArraySize(a);
 	if (n <= 0)
 		return dl_errf(e, "%s: has no nodes", where);
-	dl_tree *t = dl_tree_new(1);
+	dl_tree *t = dl_tree_new(vdim);
 	for (int32_t i = 0; i < n; i++)
 		dl_tree_add(t, -1);
 	static const char *ikeys[] = { "left", "right", "feature", "default_left" };
@@ -156,7 +160,7 @@ static int read_tree(const cJSON *o, const char *where, size_t nfeat, dl_tree **
 		}
 	}
 	for (int k = 0; k < 4; k++) {
-		if (get_array(o, fkeys[k], n, where, &a, e) < 0)
+		if (get_array(o, fkeys[k], k == 1 ? n * vdim : n, where, &a, e) < 0)
 			goto fail;
 		int32_t i = 0;
 		const cJSON *v;
@@ -268,7 +272,7 @@ dl_gbm *dl_gbm_read_mem(const char *text, size_t len, const char *name, char **l
 	m->trees = dl_calloc(nt ? nt : 1, sizeof *m->trees);
 	cJSON_ArrayForEach(v, trees) {
 		snprintf(where, sizeof where, "%s: tree %zu", name, m->ntree);
-		if (read_tree(v, where, m->nfeat, &m->trees[m->ntree], e) < 0)
+		if (dl_tree_json_get(v, where, m->nfeat, 1, &m->trees[m->ntree], e) < 0)
 			goto fail;
 		m->ntree++;
 	}

@@ -20,9 +20,22 @@
 #ifndef DL_TREE_MODEL_H
 #define DL_TREE_MODEL_H
 #include <stddef.h>
+#include "core/alloc.h"
 #include "core/error.h"
 #include "core/io.h"
 #include "tree/boost.h"
+
+struct cJSON;
+/* One tree as a JSON object {"left": [...], "right": [...], "feature": [...], "threshold":
+ * [...], "default_left": [...], "value": [...], "gain": [...], "cover": [...]} appended to
+ * b; "value" holds n * vdim numbers (node i's at [i * vdim]). Shared by the boosting and
+ * forest model files. */
+void dl_tree_json_put(dl_buf *b, const dl_tree *t);
+/* Reads such an object with vdim values per node and validates it against nfeat
+ * features; where prefixes messages ("model.json: tree 3"). Returns 0, or -1 with e
+ * filled. */
+int dl_tree_json_get(const struct cJSON *o, const char *where, size_t nfeat, int vdim,
+		     dl_tree **out, dl_err *e);
 
 /* Writes m as JSON to out; learner names the program ("dl-xgb", "dl-gbdt"). */
 void dl_gbm_write(const dl_gbm *m, const char *learner, dl_out *out);
