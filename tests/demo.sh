@@ -1,6 +1,7 @@
 #!/bin/sh
 # The demo pipeline of the README: CSV -> records -> verify, schema, shuffle, shards,
-# JSON lines and back to CSV; a tokenizer; word vectors; a character GPT.
+# JSON lines and back to CSV; a tokenizer; word vectors; boosted trees; feature columns
+# feeding a booster; a character GPT.
 # Usage: sh tests/demo.sh BUILD_DIR (run by ./bootstrap demo and, as a test, by make check).
 set -eu
 build=$(cd "${1:?usage: demo.sh BUILD_DIR}" && pwd)
@@ -66,6 +67,15 @@ run "dl-xgb train $xgbdata/exact-cancer-train.csv --valid $xgbdata/exact-cancer-
 run "dl-xgb predict -m cancer.json $xgbdata/exact-cancer-test.csv | head -n 3"
 run "dl-xgb eval -m cancer.json $xgbdata/exact-cancer-test.csv --metric auc --metric error"
 run "dl-xgb importance -m cancer.json --type gain | head -n 5"
+
+# Feature columns: a spec (z-scored and raw measurements, quantile buckets of the petal
+# width, the species as a vocabulary id) fitted on the iris CSV, then applied as a stream
+# of records straight into five-fold cross-validation of a 3-class booster.
+run "cat $src/tests/data/features/iris-spec.json"
+run "dl-features fit --spec $src/tests/data/features/iris-spec.json $src/tests/data/iris.csv -o iris-features.json"
+run "dl-features describe -m iris-features.json"
+run "dl-features apply -m iris-features.json --format jsonl $src/tests/data/iris.csv | head -n 2"
+run "dl-features apply -m iris-features.json $src/tests/data/iris.csv | dl-xgb cv --folds 5 --objective multi:softprob --num-class 3 --rounds 20 --metric merror - 2>&1 | tail -n 1"
 
 cat >gpt.json <<'SPEC'
 {"type": "gpt", "n_layer": 4, "n_head": 4, "n_embd": 128, "block_size": 128, "vocab_size": 256}

@@ -11,3 +11,5 @@ n=$(grep -cE '^[a-z]+	[a-z]+	-?[01]\.[0-9]{4}$' "$T/demo.out" || :)
 [ "$n" -eq 15 ] || fail "dl-w2v similar: $n lines of WORD NEIGHBOUR COSINE, want 15"
 grep -qE '^auc	0\.99[0-9]*$' "$T/demo.out" || fail "dl-xgb eval: no test AUC of 0.99 or more"
 grep -qE '^\[49\]	valid-auc:0\.99' "$T/demo.out" || fail "dl-xgb train: no per-round AUC line for round 49"
+grep -qE '^petal_width_bucketized +int64 +dense +1 +4 +bucketized$' "$T/demo.out" || fail "dl-features describe: no 4-bucket petal width column"
+grep -qE '^\[19\]	test-merror:0\.0[0-9]*\+' "$T/demo.out" || fail "dl-features | dl-xgb cv: no round-19 test merror below 0.1"
