@@ -11,6 +11,7 @@
 
 #include "core/alloc.h"
 #include "core/io.h"
+#include "core/rng.h"
 #include "core/threads.h"
 #include "testutil.h"
 #include "tree/bins.h"
@@ -18,6 +19,7 @@
 #include "tree/grow.h"
 #include "tree/model.h"
 #include "tree/objective.h"
+#include "tree/predict.h"
 #include "tree/split.h"
 
 #define EPS 1e-12
@@ -299,6 +301,69 @@ START_TEST(test_bad_models)
 }
 END_TEST
 
+/* A random tree of at most max_depth levels over nfeat features: some splits have
+ * infinite thresholds, some leaves stop early, missing values go either way. */
+static void grow_random(dl_tree *t, int32_t i, int depth, int max_depth, int nfeat, dl_rng *r)
+{
+	t->value[i] = (float)(dl_rng_double(r) * 2 - 1);
+	if (depth >= max_depth || (depth > 0 && dl_rng_below(r, 5) == 0))
+		return;
+	int32_t l = dl_tree_add(t, i), rt = dl_tree_add(t, i);
+	t->left[i] = l;
+	t->right[i] = rt;
+	t->feature[i] = (int32_t)dl_rng_below(r, (uint64_t)nfeat);
+	uint64_t k = dl_rng_below(r, 20);
+	t->thr[i] = k == 0 ? INFINITY : k == 1 ? -INFINITY : (float)(dl_rng_double(r) * 4 - 2);
+	t->default_left[i] = (uint8_t)dl_rng_below(r, 2);
+	grow_random(t, l, depth + 1, max_depth, nfeat, r);
+	grow_random(t, rt, depth + 1, max_depth, nfeat, r);
+}
+
+/* The packed, blocked routing adds exactly the plain walk's leaf values, tree by tree,
+ * for shallow trees (packed), trees deeper than the packing limit (walked), a lone leaf,
+ * several classes, missing and infinite values, and row counts off the block sizes. */
+START_TEST(test_packed_prediction)
+{
+	dl_rng r;
+	dl_rng_init(&r, 7, 0);
+	enum { NF = 6, NT = 23, K = 3 };
+	dl_tree *trees[NT];
+	for (int i = 0; i < NT; i++) {
+		trees[i] = dl_tree_new(1);
+		dl_tree_add(trees[i], -1);
+		int md = i == 0 ? 0 : i % 5 == 4 ? DL_PACK_MAX_DEPTH + 3 : 1 + i % 8;
+		grow_random(trees[i], 0, 0, md, NF, &r);
+	}
+	size_t sizes[] = { 1, 7, 64, 65, 1000, 3001 };
+	dl_pool *pool = dl_pool_new(3);
+	for (size_t si = 0; si < sizeof sizes / sizeof *sizes; si++) {
+		size_t n = sizes[si];
+		float *x = dl_mallocarray(n * NF, sizeof *x);
+		for (size_t j = 0; j < n * NF; j++) {
+			uint64_t k = dl_rng_below(&r, 10);
+			x[j] = k == 0 ? NAN : k == 1 ? INFINITY : (float)(dl_rng_double(&r) * 4 - 2);
+		}
+		double *want = dl_calloc(n * K, sizeof *want), *got = dl_calloc(n * K, sizeof *got);
+		for (size_t row = 0; row < n; row++)
+			for (int i = 0; i < NT; i++)
+				want[row * K + (size_t)i % K] +=
+					trees[i]->value[dl_tree_leaf(trees[i], x + row * NF)];
+		dl_packed_trees *pk = dl_trees_pack((const dl_tree *const *)trees, NT);
+		dl_packed_trees_add(pk, x, n, NF, K, got, si % 2 ? pool : NULL);
+		for (size_t j = 0; j < n * K; j++)
+			ck_assert_msg(got[j] == want[j], "rows %zu, value %zu: %.17g, want %.17g", n, j,
+				      got[j], want[j]);
+		dl_packed_trees_free(pk);
+		dl_free(x);
+		dl_free(want);
+		dl_free(got);
+	}
+	dl_pool_free(pool);
+	for (int i = 0; i < NT; i++)
+		dl_tree_free(trees[i]);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("tree");
@@ -311,6 +376,7 @@ int main(void)
 	tc = tcase(s, "boost", 0);
 	tcase_add_test(tc, test_fit_step_function);
 	tcase_add_test(tc, test_bad_models);
+	tcase_add_test(tc, test_packed_prediction);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);

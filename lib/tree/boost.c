@@ -9,6 +9,7 @@
 #include "core/alloc.h"
 #include "core/rng.h"
 #include "data/metrics.h"
+#include "tree/predict.h"
 
 void dl_gbm_free(dl_gbm *m)
 {
@@ -26,38 +27,13 @@ void dl_gbm_free(dl_gbm *m)
 
 /* ---- adding trees to margins */
 
-#define BLOCK 64
-
-struct add_job {
-	const dl_tree *const *trees;
-	size_t ntree, K;
-	const dl_table *t;
-	double *out;
-};
-
-/* Rows in blocks, trees in the inner loop over a block, so that a tree stays in cache
- * while it routes the block. */
-static void add_block(void *arg, size_t begin, size_t end, int tid)
-{
-	struct add_job *j = arg;
-	const dl_table *t = j->t;
-	(void)tid;
-	for (size_t b = begin; b < end; b += BLOCK) {
-		size_t e = b + BLOCK < end ? b + BLOCK : end;
-		for (size_t i = 0; i < j->ntree; i++) {
-			const dl_tree *tr = j->trees[i];
-			size_t k = i % j->K;
-			for (size_t r = b; r < e; r++)
-				j->out[r * j->K + k] += tr->value[dl_tree_leaf(tr, t->x + r * t->ncol)];
-		}
-	}
-}
-
+/* Adds the trees' values to the margins of t's rows (dense: t->x). */
 static void add_trees(const dl_tree *const *trees, size_t ntree, size_t K, const dl_table *t,
 		      dl_pool *pool, double *out)
 {
-	struct add_job j = { trees, ntree, K, t, out };
-	dl_pool_for(pool, t->nrow, 1024, add_block, &j);
+	dl_packed_trees *pk = dl_trees_pack(trees, ntree);
+	dl_packed_trees_add(pk, t->x, t->nrow, t->ncol, K, out, pool);
+	dl_packed_trees_free(pk);
 }
 
 void dl_gbm_margins(const dl_gbm *m, const dl_table *t, int rounds, dl_pool *pool, double *out)

@@ -8,5 +8,6 @@ lib_libdltree_a_SOURCES = \
 	lib/tree/objective.c lib/tree/objective.h \
 	lib/tree/params.c lib/tree/boost.c lib/tree/boost.h \
 	lib/tree/model.c lib/tree/model.h \
-	lib/tree/inspect.c lib/tree/inspect.h
+	lib/tree/inspect.c lib/tree/inspect.h \
+	lib/tree/predict.c lib/tree/predict.h
 DLTREE_LIBS = lib/libdltree.a $(DLDATA_LIBS) $(CJSON_LIBS) -lm
