@@ -3,10 +3,18 @@
  *
  * Rows live in one index array; a node owns the contiguous slice [begin, end) of it and a
  * split partitions its slice stably, so the rows of every node stay in increasing order
- * and the bin matrix is read front to back. A histogram is nfeat * 256 pairs
- * (gradient, hessian) of doubles; slot 255 of a feature that has missing values holds the
- * missing rows. Big nodes are accumulated by all threads into private histograms that are
+ * and the bin matrix is read front to back. A histogram is nfeat blocks of HSTRIDE pairs
+ * (gradient, hessian) of doubles, bin k of feature f at f * HSTRIDE + k; slot 255 of a
+ * feature that has missing values holds the missing rows. The blocks are 260 pairs apart,
+ * not 256: at 4096 bytes apart the same bin of every feature would fall into the same
+ * cache set, and a row's adds (mostly to bin 0 on one-hot data) would evict each other. Big nodes are accumulated by all threads into private histograms that are
  * then summed; the split scan is cheap (256 bins per feature) and runs on one thread.
+ *
+ * Sparse data (most cells missing, as libsvm data usually is) is accumulated from a
+ * compressed copy of the bin matrix that lists each row's present cells, and slot 255 of
+ * a feature is then the node's total minus the feature's present bins (the missing rows
+ * by subtraction, as XGBoost finds them): a row costs its present cells, not nfeat, and
+ * the runs of adds to one missing slot, each waiting for the one before, are gone.
  */
 #include "tree/grow.h"
 
@@ -18,6 +26,7 @@
 typedef double v2d __attribute__((vector_size(16)));
 
 #define RT_EPS 1e-6             /* a loss change must exceed this to split (as XGBoost) */
+#define HSTRIDE 260            /* histogram pairs per feature (256 bins, then padding) */
 #define PAR_ROWS 32768          /* nodes with fewer rows build their histogram alone */
 
 struct cand {
@@ -54,7 +63,36 @@ struct dl_grower {
 	size_t capnode;
 	uint8_t *levelmask, *nodemask;
 	uint32_t *featlist;
+	/* sparse data: row r's present cells are sp_cell[sp_ptr[r] .. sp_ptr[r + 1]), each
+	 * f * HSTRIDE + bin; NULL for dense data */
+	size_t *sp_ptr;
+	uint32_t *sp_cell;
+	uint8_t *bcol;          /* the bin matrix column-major (nfeat x nrow), for partition */
 };
+
+#define SPARSE_MISSING 0.5      /* use the compressed rows above this share of missing cells */
+
+/* The compressed rows of a bin matrix whose cells are mostly missing. */
+static void build_sparse(dl_grower *g)
+{
+	const dl_bins *b = g->b;
+	size_t nf = b->nfeat, n = b->nrow, present = 0;
+	for (size_t i = 0; i < n * nf; i++)
+		present += !(b->bm[i] == DL_BIN_MISSING && b->has_missing[i % nf]);
+	if (n == 0 || nf == 0 || (double)present > (1.0 - SPARSE_MISSING) * (double)(n * nf))
+		return;
+	g->sp_ptr = dl_mallocarray(n + 1, sizeof *g->sp_ptr);
+	g->sp_cell = dl_mallocarray(present ? present : 1, sizeof *g->sp_cell);
+	size_t k = 0;
+	for (size_t r = 0; r < n; r++) {
+		g->sp_ptr[r] = k;
+		const uint8_t *row = b->bm + r * nf;
+		for (size_t f = 0; f < nf; f++)
+			if (!(row[f] == DL_BIN_MISSING && b->has_missing[f]))
+				g->sp_cell[k++] = (uint32_t)(f * HSTRIDE + row[f]);
+	}
+	g->sp_ptr[n] = k;
+}
 
 dl_grower *dl_grower_new(const dl_bins *b, dl_pool *pool)
 {
@@ -62,11 +100,21 @@ dl_grower *dl_grower_new(const dl_bins *b, dl_pool *pool)
 	g->b = b;
 	g->pool = pool;
 	g->nthr = dl_pool_threads(pool);
-	g->hsize = (b->nfeat ? b->nfeat : 1) * 256;
+	g->hsize = (b->nfeat ? b->nfeat : 1) * HSTRIDE;
 	g->thist = dl_calloc((size_t)g->nthr, sizeof *g->thist);
 	g->levelmask = dl_malloc(b->nfeat + 1);
 	g->nodemask = dl_malloc(b->nfeat + 1);
 	g->featlist = dl_mallocarray(b->nfeat + 1, sizeof *g->featlist);
+	build_sparse(g);
+	/* Partitioning a node reads one feature of each of its rows: from the row-major
+	 * matrix that is a cache line per row, from a column a line per 64 rows. */
+	g->bcol = dl_malloc(b->nrow * b->nfeat + 1);
+	for (size_t r0 = 0; r0 < b->nrow; r0 += 64) {
+		size_t r1 = r0 + 64 < b->nrow ? r0 + 64 : b->nrow;
+		for (size_t f = 0; f < b->nfeat; f++)
+			for (size_t r = r0; r < r1; r++)
+				g->bcol[f * b->nrow + r] = b->bm[r * b->nfeat + f];
+	}
 	return g;
 }
 
@@ -105,24 +153,48 @@ void dl_grower_free(dl_grower *g)
 	dl_free(g->levelmask);
 	dl_free(g->nodemask);
 	dl_free(g->featlist);
+	dl_free(g->sp_ptr);
+	dl_free(g->sp_cell);
+	dl_free(g->bcol);
 	dl_free(g);
 }
 
 /* ---- histograms */
 
-static void accumulate(const dl_bins *b, const float *gh, const uint32_t *pos, size_t begin,
+static void accumulate_sparse(const dl_grower *g, const float *gh, size_t begin, size_t end,
+			      v2d *hist)
+{
+	const size_t *ptr = g->sp_ptr;
+	const uint32_t *cell = g->sp_cell;
+	for (size_t i = begin; i < end; i++) {
+		uint32_t r = g->pos[i];
+		v2d p = { gh[2 * (size_t)r], gh[2 * (size_t)r + 1] };
+		for (size_t k = ptr[r]; k < ptr[r + 1]; k++)
+			hist[cell[k]] += p;
+	}
+}
+
+static void accumulate(const dl_grower *g, const float *gh, const uint32_t *pos, size_t begin,
 		       size_t end, v2d *hist)
 {
+	if (g->sp_ptr) {
+		accumulate_sparse(g, gh, begin, end, hist);
+		return;
+	}
+	const dl_bins *b = g->b;
 	size_t nf = b->nfeat;
 	const uint8_t *bm = b->bm;
 	for (size_t i = begin; i < end; i++) {
 		uint32_t r = pos[i];
-		if (i + 16 < end)
-			__builtin_prefetch(bm + (size_t)pos[i + 16] * nf);
+		if (i + 16 < end) {
+			uint32_t ahead = pos[i + 16];
+			__builtin_prefetch(bm + (size_t)ahead * nf);
+			__builtin_prefetch(gh + 2 * (size_t)ahead);
+		}
 		const uint8_t *row = bm + (size_t)r * nf;
 		v2d p = { gh[2 * (size_t)r], gh[2 * (size_t)r + 1] };
 		v2d *h = hist;
-		for (size_t f = 0; f < nf; f++, h += 256)
+		for (size_t f = 0; f < nf; f++, h += HSTRIDE)
 			h[row[f]] += p;
 	}
 }
@@ -144,7 +216,29 @@ static void hist_chunk(void *arg, size_t begin, size_t end, int tid)
 	if (!g->thist[ci])
 		g->thist[ci] = dl_aligned_alloc(g->hsize, sizeof(v2d), 64);
 	memset(g->thist[ci], 0, g->hsize * sizeof(v2d));
-	accumulate(g->b, j->gh, g->pos, j->begin + begin, j->begin + end, g->thist[ci]);
+	accumulate(g, j->gh, g->pos, j->begin + begin, j->begin + end, g->thist[ci]);
+}
+
+/* Compressed rows leave slot 255 empty: the missing rows of feature f are the node's
+ * total minus f's present bins. A remainder within rounding of the total is no missing
+ * row at all (kept exactly 0, so that no default direction is learned from noise). */
+static void missing_by_subtraction(const dl_grower *g, struct work *w)
+{
+	if (!g->sp_ptr)
+		return;
+	const dl_bins *b = g->b;
+	for (size_t f = 0; f < b->nfeat; f++) {
+		if (!b->has_missing[f])
+			continue;
+		v2d *h = w->hist + f * HSTRIDE;
+		v2d sum = { 0, 0 };
+		for (int k = 0; k < b->nbin[f]; k++)
+			sum += h[k];
+		v2d m = { w->g - sum[0], w->h - sum[1] };
+		if (!(m[1] > 1e-10 * (w->h > 0 ? w->h : 1.0)))
+			m = (v2d){ 0, 0 };
+		h[DL_BIN_MISSING] = m;
+	}
 }
 
 static void build_hist(dl_grower *g, const float *gh, struct work *w)
@@ -153,7 +247,8 @@ static void build_hist(dl_grower *g, const float *gh, struct work *w)
 	w->hist = hist_get(g);
 	if (g->nthr == 1 || n < PAR_ROWS) {
 		memset(w->hist, 0, g->hsize * sizeof(v2d));
-		accumulate(g->b, gh, g->pos, w->begin, w->end, w->hist);
+		accumulate(g, gh, g->pos, w->begin, w->end, w->hist);
+		missing_by_subtraction(g, w);
 		return;
 	}
 	size_t chunk = (n + (size_t)g->nthr - 1) / (size_t)g->nthr;
@@ -164,6 +259,7 @@ static void build_hist(dl_grower *g, const float *gh, struct work *w)
 	for (size_t c = 1; c < nchunk; c++)
 		for (size_t k = 0; k < g->hsize; k++)
 			w->hist[k] += g->thist[c][k];
+	missing_by_subtraction(g, w);
 }
 
 /* ---- split finding */
@@ -191,6 +287,29 @@ static void consider(struct cand *best, const dl_grow_params *p, const struct wo
 	*best = (struct cand){ f, bin, dleft, gain, gl, hl, gr, hr, wl, wr };
 }
 
+/* The scan of one direction in the common case (no L1 term, no clipping, no bounds):
+ * gain = G_L^2 / (H_L + lambda) + G_R^2 / (H_R + lambda) - parent, the same arithmetic as
+ * consider() in that case, inlined. Rows with missing values go left when dleft. */
+static void scan_plain(struct cand *best, const dl_split_params *sp, const v2d *h, int first,
+		       int last, int step, int dleft, int f, double G, double H, double pg)
+{
+	double mcw = sp->min_child_weight, lam = sp->lambda;
+	double ga = 0, ha = 0;  /* the side the scan has passed */
+	for (int k = first; k != last; k += step) {
+		ga += h[k][0];
+		ha += h[k][1];
+		double gb = G - ga, hb = H - ha;
+		double gl = step > 0 ? ga : gb, hl = step > 0 ? ha : hb;
+		double gr = step > 0 ? gb : ga, hr = step > 0 ? hb : ha;
+		if (hl < mcw || hr < mcw || hl <= 0 || hr <= 0)
+			continue;
+		double gain = gl * gl / (hl + lam) + gr * gr / (hr + lam) - pg;
+		if (!(gain > best->gain))
+			continue;
+		*best = (struct cand){ f, step > 0 ? k : k - 1, dleft, gain, gl, hl, gr, hr, 0, 0 };
+	}
+}
+
 static void evaluate(dl_grower *g, const dl_grow_params *p, struct work *w,
 		     const uint8_t *mask)
 {
@@ -198,19 +317,27 @@ static void evaluate(dl_grower *g, const dl_grow_params *p, struct work *w,
 	int bounded = p->monotone != NULL || p->sp.max_delta_step != 0.0;
 	double pg = dl_gain(&p->sp, w->g, w->h, bounded, w->lo, w->hi);
 	w->best = (struct cand){ .feat = -1, .gain = 0.0 };
+	int plain = !bounded && p->sp.alpha == 0.0;
 	for (size_t f = 0; f < b->nfeat; f++) {
 		if (mask && !mask[f])
 			continue;
 		int nb = b->nbin[f];
 		if (nb < 1)
 			continue;
-		const v2d *h = w->hist + f * 256;
+		const v2d *h = w->hist + f * HSTRIDE;
 		int mono = p->monotone ? p->monotone[f] : 0;
 		double mh = b->has_missing[f] ? h[DL_BIN_MISSING][1] : 0.0;
 		/* missing values right; with missing values in the node, the split after the last
 		 * bin (present values left, missing right) counts too */
-		double gl = 0, hl = 0;
 		int last = mh > 0 ? nb : nb - 1;
+		if (plain) {
+			scan_plain(&w->best, &p->sp, h, 0, last, 1, 0, (int)f, w->g, w->h, pg);
+			if (mh > 0)
+				scan_plain(&w->best, &p->sp, h, nb - 1, 0, -1, 1, (int)f, w->g, w->h,
+					   pg);
+			continue;
+		}
+		double gl = 0, hl = 0;
 		for (int k = 0; k < last; k++) {
 			gl += h[k][0];
 			hl += h[k][1];
@@ -281,17 +408,20 @@ static void remember_slice(dl_grower *g, int32_t id, size_t begin, size_t end)
 static size_t partition(dl_grower *g, const struct work *w)
 {
 	const dl_bins *b = g->b;
-	size_t nf = b->nfeat, f = (size_t)w->best.feat;
+	size_t f = (size_t)w->best.feat;
 	int miss = b->has_missing[f], bin = w->best.bin, dleft = w->best.dleft;
 	size_t nl = w->begin, nr = 0;
+	const uint8_t *col = g->bcol + f * b->nrow;
+	/* Without branches: each row is written to both sides and the side it belongs to
+	 * advances (a split sends rows left and right unpredictably). */
 	for (size_t i = w->begin; i < w->end; i++) {
 		uint32_t r = g->pos[i];
-		int c = b->bm[(size_t)r * nf + f];
-		int left = (miss && c == DL_BIN_MISSING) ? dleft : c <= bin;
-		if (left)
-			g->pos[nl++] = r;
-		else
-			g->tmp[nr++] = r;
+		int c = col[r];
+		size_t left = (size_t)((miss & (c == DL_BIN_MISSING)) ? dleft : c <= bin);
+		g->pos[nl] = r;
+		g->tmp[nr] = r;
+		nl += left;
+		nr += 1 - left;
 	}
 	memcpy(g->pos + nl, g->tmp, nr * sizeof *g->pos);
 	return nl;
