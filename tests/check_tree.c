@@ -364,6 +364,72 @@ START_TEST(test_packed_prediction)
 }
 END_TEST
 
+static int same_tree(const dl_tree *a, const dl_tree *b)
+{
+	size_t n = (size_t)a->n;
+	return a->n == b->n && !memcmp(a->left, b->left, n * sizeof *a->left) &&
+	       !memcmp(a->feature, b->feature, n * sizeof *a->feature) &&
+	       !memcmp(a->thr, b->thr, n * sizeof *a->thr) &&
+	       !memcmp(a->default_left, b->default_left, n) &&
+	       !memcmp(a->value, b->value, n * sizeof *a->value) &&
+	       !memcmp(a->gain, b->gain, n * sizeof *a->gain);
+}
+
+/* Nodes big enough to be built and partitioned by several threads give the model of one
+ * thread, bit for bit, on dense data and on mostly-missing data (compressed rows, missing
+ * rows by subtraction); on the latter the learned default directions still separate the
+ * classes. */
+START_TEST(test_threads_same_model)
+{
+	enum { N = 30000, F = 8 };
+	for (int sparse = 0; sparse < 2; sparse++) {
+		float *x = dl_mallocarray((size_t)N * F, sizeof *x);
+		float *y = dl_mallocarray(N, sizeof *y);
+		uint64_t s = 11 + (uint64_t)sparse;
+		for (int i = 0; i < N; i++) {
+			double z = 0;
+			for (int f = 0; f < F; f++) {
+				float v = (float)(gen(&s) % 1000) / 1000.0f;
+				int missing = sparse ? gen(&s) % 10 < 7 : gen(&s) % 50 == 0;
+				x[i * F + f] = missing ? NAN : v;
+				z += missing ? (f < 2 ? 0.8 : 0) : (f < 2 ? v : 0.1 * v);
+			}
+			y[i] = z + (double)(gen(&s) % 100) / 200.0 > 1.2f;
+		}
+		dl_table *t = make_table(N, F, x, y);
+		dl_gbm *m[2];
+		for (int k = 0; k < 2; k++) {
+			dl_boost_params p;
+			dl_boost_defaults(&p);
+			dl_err e;
+			ck_assert_int_eq(dl_boost_set(&p, "objective", "binary:logistic", &e), 0);
+			p.rounds = 4;
+			p.threads = k ? 3 : 1;
+			m[k] = dl_boost_train(&p, t, NULL, 0, NULL, NULL, &e);
+			ck_assert_msg(m[k] != NULL, "%s", e.msg);
+			dl_boost_params_free(&p);
+		}
+		ck_assert_uint_eq(m[0]->ntree, m[1]->ntree);
+		for (size_t i = 0; i < m[0]->ntree; i++)
+			ck_assert_msg(same_tree(m[0]->trees[i], m[1]->trees[i]),
+				      "sparse %d: tree %zu differs between 1 and 3 threads", sparse, i);
+		ck_assert_int_ge(m[0]->trees[0]->n, 31);
+		double *pred = dl_mallocarray(N, sizeof *pred);
+		dl_gbm_margins(m[0], t, 0, NULL, pred);
+		size_t right = 0;
+		for (int i = 0; i < N; i++)
+			right += (pred[i] > 0) == (y[i] > 0.5f);
+		ck_assert_msg(right > N * 3 / 4, "sparse %d: %zu of %d right", sparse, right, (int)N);
+		dl_free(pred);
+		dl_gbm_free(m[0]);
+		dl_gbm_free(m[1]);
+		dl_table_free(t);
+		dl_free(x);
+		dl_free(y);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("tree");
@@ -377,6 +443,7 @@ int main(void)
 	tcase_add_test(tc, test_fit_step_function);
 	tcase_add_test(tc, test_bad_models);
 	tcase_add_test(tc, test_packed_prediction);
+	tcase_add_test(tc, test_threads_same_model);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);

@@ -27,7 +27,7 @@ typedef double v2d __attribute__((vector_size(16)));
 
 #define RT_EPS 1e-6             /* a loss change must exceed this to split (as XGBoost) */
 #define HSTRIDE 260            /* histogram pairs per feature (256 bins, then padding) */
-#define PAR_ROWS 32768          /* nodes with fewer rows build their histogram alone */
+#define PAR_ROWS 8192           /* nodes with fewer rows are built and split by one thread */
 
 struct cand {
 	int feat;               /* -1: no valid split */
@@ -52,7 +52,7 @@ struct dl_grower {
 	dl_pool *pool;
 	int nthr;
 	size_t hsize;                   /* v2d per histogram */
-	uint32_t *pos, *tmp;
+	uint32_t *pos, *tmp, *pos2;     /* rows by node; partition scratch (pos2: threaded) */
 	size_t cap;
 	v2d **thist;                    /* partial histograms, one per thread */
 	v2d **spare;                    /* free histograms */
@@ -147,6 +147,7 @@ void dl_grower_free(dl_grower *g)
 	dl_free(g->thist);
 	dl_free(g->pos);
 	dl_free(g->tmp);
+	dl_free(g->pos2);
 	dl_free(g->q);
 	dl_free(g->nbegin);
 	dl_free(g->nend);
@@ -405,16 +406,19 @@ static void remember_slice(dl_grower *g, int32_t id, size_t begin, size_t end)
 	g->nend[id] = end;
 }
 
-static size_t partition(dl_grower *g, const struct work *w)
+/* The split's side of each row of pos[begin, end): lefts stably to pos[begin..),
+ * rights stably to tmp[tbegin..); returns the number of lefts. Without branches: each row
+ * is written to both sides and the side it belongs to advances (a split sends rows left
+ * and right unpredictably). */
+static size_t partition_range(const dl_grower *g, const struct work *w, size_t begin,
+			      size_t end, size_t tbegin)
 {
 	const dl_bins *b = g->b;
 	size_t f = (size_t)w->best.feat;
 	int miss = b->has_missing[f], bin = w->best.bin, dleft = w->best.dleft;
-	size_t nl = w->begin, nr = 0;
 	const uint8_t *col = g->bcol + f * b->nrow;
-	/* Without branches: each row is written to both sides and the side it belongs to
-	 * advances (a split sends rows left and right unpredictably). */
-	for (size_t i = w->begin; i < w->end; i++) {
+	size_t nl = begin, nr = tbegin;
+	for (size_t i = begin; i < end; i++) {
 		uint32_t r = g->pos[i];
 		int c = col[r];
 		size_t left = (size_t)((miss & (c == DL_BIN_MISSING)) ? dleft : c <= bin);
@@ -423,8 +427,62 @@ static size_t partition(dl_grower *g, const struct work *w)
 		nl += left;
 		nr += 1 - left;
 	}
-	memcpy(g->pos + nl, g->tmp, nr * sizeof *g->pos);
-	return nl;
+	return nl - begin;
+}
+
+struct part_job {
+	dl_grower *g;
+	const struct work *w;
+	size_t chunk;
+	size_t *nleft;          /* lefts of each chunk */
+	size_t total_left;
+	int pass;
+};
+
+/* Pass 0: chunk c partitions itself (lefts in place, rights to tmp at the same offsets).
+ * Pass 1: every chunk moves its lefts and rights to their final places, after those of
+ * the chunks before it, so the result is the serial stable partition. */
+static void part_chunk(void *arg, size_t begin, size_t end, int tid)
+{
+	struct part_job *j = arg;
+	dl_grower *g = j->g;
+	size_t c = begin / j->chunk, b0 = j->w->begin + begin, b1 = j->w->begin + end;
+	(void)tid;
+	if (j->pass == 0) {
+		j->nleft[c] = partition_range(g, j->w, b0, b1, b0);
+		return;
+	}
+	size_t lo = j->w->begin, ro = j->w->begin + j->total_left;
+	for (size_t k = 0; k < c; k++) {
+		lo += j->nleft[k];
+		ro += j->chunk - j->nleft[k];
+	}
+	size_t nl = j->nleft[c];
+	/* into a third array: writing pos directly could overwrite another chunk's lefts
+	 * before that chunk has moved them */
+	memcpy(g->pos2 + lo, g->pos + b0, nl * sizeof *g->pos);
+	memcpy(g->pos2 + ro, g->tmp + b0, (b1 - b0 - nl) * sizeof *g->pos);
+}
+
+static size_t partition(dl_grower *g, const struct work *w)
+{
+	size_t n = w->end - w->begin;
+	if (g->nthr == 1 || n < PAR_ROWS) {
+		size_t nl = partition_range(g, w, w->begin, w->end, 0);
+		memcpy(g->pos + w->begin + nl, g->tmp, (n - nl) * sizeof *g->pos);
+		return w->begin + nl;
+	}
+	size_t chunk = (n + (size_t)g->nthr - 1) / (size_t)g->nthr;
+	size_t nchunk = (n + chunk - 1) / chunk;
+	size_t nleft[nchunk];
+	struct part_job j = { g, w, chunk, nleft, 0, 0 };
+	dl_pool_for(g->pool, n, chunk, part_chunk, &j);
+	for (size_t c = 0; c < nchunk; c++)
+		j.total_left += nleft[c];
+	j.pass = 1;
+	dl_pool_for(g->pool, n, chunk, part_chunk, &j);
+	memcpy(g->pos + w->begin, g->pos2 + w->begin, n * sizeof *g->pos);
+	return w->begin + j.total_left;
 }
 
 static void make_leaf(dl_tree *t, const dl_grow_params *p, const struct work *w)
@@ -513,6 +571,7 @@ dl_tree *dl_grow_tree(dl_grower *g, const float *gh, const uint32_t *rows, size_
 	if (n > g->cap) {
 		g->pos = dl_reallocarray(g->pos, n, sizeof *g->pos);
 		g->tmp = dl_reallocarray(g->tmp, n, sizeof *g->tmp);
+		g->pos2 = dl_reallocarray(g->pos2, n, sizeof *g->pos2);
 		g->cap = n;
 	}
 	memcpy(g->pos, rows, n * sizeof *rows);
