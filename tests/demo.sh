@@ -1,7 +1,7 @@
 #!/bin/sh
 # The demo pipeline of the README: CSV -> records -> verify, schema, shuffle, shards,
-# JSON lines and back to CSV; a tokenizer; word vectors; boosted trees; feature columns
-# feeding a booster; a character GPT.
+# JSON lines and back to CSV; a tokenizer; word vectors; an n-gram language model; boosted
+# trees; feature columns feeding a booster; a character GPT.
 # Usage: sh tests/demo.sh BUILD_DIR (run by ./bootstrap demo and, as a test, by make check).
 set -eu
 build=$(cd "${1:?usage: demo.sh BUILD_DIR}" && pwd)
@@ -58,6 +58,20 @@ if command -v bible >/dev/null 2>&1; then
 else
 	run "dl-w2v similar -m words.bin -k 5 record model file"
 fi
+
+# An n-gram language model: a 3-gram model (interpolated modified Kneser-Ney, as KenLM's
+# lmplz estimates it) on the same words, a line a sentence; a sentence scores a higher log10
+# probability than the same words shuffled.
+if command -v bible >/dev/null 2>&1; then
+	sentence='the people went up to the house of the lord'
+else
+	sentence='the model is written to a file'
+fi
+shuffled=$(printf '%s\n' $sentence | awk '{ w[NR] = $0 } END { for (i = NR; i >= 1; i--) printf "%s%s", w[i], (i > 1 ? " " : "\n") }')
+printf '%s\n%s\n' "$sentence" "$shuffled" >sentences.txt
+run "dl-ngram train --order 3 -q -o words.arpa words.txt"
+run "dl-ngram score -m words.arpa sentences.txt | paste - sentences.txt"
+run "dl-ngram ppl -m words.arpa sentences.txt"
 
 # Gradient boosting: breast-cancer diagnosis (the Wisconsin data as scikit-learn ships it,
 # bundled for the tests), 50 rounds with the held-out AUC shown every tenth round, then

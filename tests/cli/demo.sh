@@ -13,3 +13,9 @@ grep -qE '^auc	0\.99[0-9]*$' "$T/demo.out" || fail "dl-xgb eval: no test AUC of 
 grep -qE '^\[49\]	valid-auc:0\.99' "$T/demo.out" || fail "dl-xgb train: no per-round AUC line for round 49"
 grep -qE '^petal_width_bucketized +int64 +dense +1 +4 +bucketized$' "$T/demo.out" || fail "dl-features describe: no 4-bucket petal width column"
 grep -qE '^\[19\]	test-merror:0\.0[0-9]*\+' "$T/demo.out" || fail "dl-features | dl-xgb cv: no round-19 test merror below 0.1"
+# dl-ngram: the sentence (first line) scores above its reversed words (second line)
+scores=$(grep -E '^-[0-9.]+	' "$T/demo.out" | cut -f1 | tr '\n' ' ')
+set -- $scores
+[ $# -eq 2 ] || fail "dl-ngram score: $# scored sentences, want 2"
+awk -v a="$1" -v b="$2" 'BEGIN { exit !(a > b) }' || fail "dl-ngram: the sentence ($1) does not score above its shuffled words ($2)"
+grep -q '^Perplexity including OOVs:	' "$T/demo.out" || fail "dl-ngram ppl: no KenLM summary line"
