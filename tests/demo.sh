@@ -61,14 +61,14 @@ fi
 
 # An n-gram language model: a 3-gram model (interpolated modified Kneser-Ney, as KenLM's
 # lmplz estimates it) on the same words, a line a sentence; a sentence scores a higher log10
-# probability than the same words shuffled.
+# probability than the same words in reverse order.
 if command -v bible >/dev/null 2>&1; then
 	sentence='the people went up to the house of the lord'
 else
 	sentence='the model is written to a file'
 fi
-shuffled=$(printf '%s\n' $sentence | awk '{ w[NR] = $0 } END { for (i = NR; i >= 1; i--) printf "%s%s", w[i], (i > 1 ? " " : "\n") }')
-printf '%s\n%s\n' "$sentence" "$shuffled" >sentences.txt
+reversed=$(printf '%s\n' $sentence | awk '{ w[NR] = $0 } END { for (i = NR; i >= 1; i--) printf "%s%s", w[i], (i > 1 ? " " : "\n") }')
+printf '%s\n%s\n' "$sentence" "$reversed" >sentences.txt
 run "dl-ngram train --order 3 -q -o words.arpa words.txt"
 run "dl-ngram score -m words.arpa sentences.txt | paste - sentences.txt"
 run "dl-ngram ppl -m words.arpa sentences.txt"

@@ -17,5 +17,5 @@ grep -qE '^\[19\]	test-merror:0\.0[0-9]*\+' "$T/demo.out" || fail "dl-features |
 scores=$(grep -E '^-[0-9.]+	' "$T/demo.out" | cut -f1 | tr '\n' ' ')
 set -- $scores
 [ $# -eq 2 ] || fail "dl-ngram score: $# scored sentences, want 2"
-awk -v a="$1" -v b="$2" 'BEGIN { exit !(a > b) }' || fail "dl-ngram: the sentence ($1) does not score above its shuffled words ($2)"
+awk -v a="$1" -v b="$2" 'BEGIN { exit !(a > b) }' || fail "dl-ngram: the sentence ($1) does not score above its words reversed ($2)"
 grep -q '^Perplexity including OOVs:	' "$T/demo.out" || fail "dl-ngram ppl: no KenLM summary line"
