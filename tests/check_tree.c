@@ -430,6 +430,30 @@ START_TEST(test_threads_same_model)
 }
 END_TEST
 
+/* A metric that does not fit the objective fails before training even when no
+ * evaluation set would show it (none given). */
+START_TEST(test_metric_checked_without_sets)
+{
+	enum { N = 50 };
+	float x[N], y[N];
+	for (int i = 0; i < N; i++) {
+		x[i] = (float)i;
+		y[i] = (float)(i % 2);
+	}
+	dl_table *t = make_table(N, 1, x, y);
+	dl_boost_params p;
+	dl_boost_defaults(&p);
+	dl_err e;
+	ck_assert_int_eq(dl_boost_set(&p, "objective", "binary:logistic", &e), 0);
+	ck_assert_int_eq(dl_boost_set(&p, "eval_metric", "merror", &e), 0);
+	dl_gbm *m = dl_boost_train(&p, t, NULL, 0, NULL, NULL, &e);
+	ck_assert_ptr_null(m);
+	ck_assert_str_eq(e.msg, "metric 'merror' needs class probabilities");
+	dl_boost_params_free(&p);
+	dl_table_free(t);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("tree");
@@ -444,6 +468,7 @@ int main(void)
 	tcase_add_test(tc, test_bad_models);
 	tcase_add_test(tc, test_packed_prediction);
 	tcase_add_test(tc, test_threads_same_model);
+	tcase_add_test(tc, test_metric_checked_without_sets);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);

@@ -202,7 +202,7 @@ dl_gbm *dl_boost_train(const dl_boost_params *p, const dl_table *train,
 	int32_t *row_leaf = dl_mallocarray(n, sizeof *row_leaf);
 	uint8_t *fmask = dl_malloc(nf ? nf : 1);
 	uint32_t *flist = dl_mallocarray(nf ? nf : 1, sizeof *flist);
-	double *values = dl_mallocarray(nsets * (size_t)nmetrics + 1, sizeof *values);
+	double *values = dl_mallocarray((nsets ? nsets : 1) * (size_t)nmetrics + 1, sizeof *values);
 	dl_grow_params gp_ = p->grow;
 	int8_t *mono = NULL;
 	if (p->monotone) {
@@ -216,6 +216,24 @@ dl_gbm *dl_boost_train(const dl_boost_params *p, const dl_table *train,
 	dl_metric_known(metrics[nmetrics - 1], &hib);
 	double best = 0;
 	int best_round = -1;
+
+	/* Without evaluation sets (nothing would be shown) the metrics are still checked,
+	 * once, on the training data at the base margins: a metric that does not fit the
+	 * labels or the objective fails as it would have in the first round. */
+	if (!failed && nsets == 0) {
+		struct evalset ts = { train, tm, dl_mallocarray(n * K, sizeof(double)), NULL, 0 };
+		if (train->qid) {
+			ptrdiff_t tg = dl_table_groups(train, &ts.gp, e);
+			if (tg < 0)
+				failed = -1;
+			else
+				ts.ng = (size_t)tg;
+		}
+		if (!failed && eval_metrics(m, &ts, metrics, nmetrics, values, e) < 0)
+			failed = -1;
+		dl_free(ts.pred);
+		dl_free(ts.gp);
+	}
 
 	for (int round = 0; round < p->rounds && !failed; round++) {
 		dl_objective_gradients(&p->obj, tm, train->label, train->weight, n, gp, ng, &rng, gh);
