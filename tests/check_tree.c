@@ -375,13 +375,14 @@ static int same_tree(const dl_tree *a, const dl_tree *b)
 	       !memcmp(a->gain, b->gain, n * sizeof *a->gain);
 }
 
-/* Nodes big enough to be built and partitioned by several threads give the model of one
+/* Nodes big enough to be built and partitioned by several threads, and gradients
+ * computed by several threads, give the model of one
  * thread, bit for bit, on dense data and on mostly-missing data (compressed rows, missing
  * rows by subtraction); on the latter the learned default directions still separate the
  * classes. */
 START_TEST(test_threads_same_model)
 {
-	enum { N = 30000, F = 8 };
+	enum { N = 40000, F = 8 };
 	for (int sparse = 0; sparse < 2; sparse++) {
 		float *x = dl_mallocarray((size_t)N * F, sizeof *x);
 		float *y = dl_mallocarray(N, sizeof *y);

@@ -127,6 +127,35 @@ static dl_gbm *new_model(const dl_boost_params *p, const dl_table *train, double
 	return m;
 }
 
+struct grad_job {
+	const dl_objective *o;
+	const double *m;
+	const float *y, *w;
+	float *gh;
+};
+
+static void grad_chunk(void *arg, size_t begin, size_t end, int tid)
+{
+	const struct grad_job *j = arg;
+	(void)tid;
+	dl_objective_gradients(j->o, j->m + begin, j->y + begin, j->w ? j->w + begin : NULL,
+			       end - begin, NULL, 0, NULL, j->gh + 2 * begin);
+}
+
+/* The gradient pairs of a round. A row's pair depends on that row alone for one margin
+ * per row and no pairs of rows, so big tables are cut into chunks for the threads. */
+static void gradients(const dl_objective *o, const double *m, const dl_table *t, size_t K,
+		      const size_t *gp, size_t ng, dl_rng *rng, dl_pool *pool, float *gh)
+{
+	size_t n = t->nrow;
+	if (K == 1 && o->kind != DL_OBJ_PAIRWISE && dl_pool_threads(pool) > 1 && n >= 32768) {
+		struct grad_job j = { o, m, t->label, t->weight, gh };
+		dl_pool_for(pool, n, 16384, grad_chunk, &j);
+		return;
+	}
+	dl_objective_gradients(o, m, t->label, t->weight, n, gp, ng, rng, gh);
+}
+
 dl_gbm *dl_boost_train(const dl_boost_params *p, const dl_table *train,
 		       const dl_eval_set *sets, size_t nsets, dl_round_fn report, void *ctx,
 		       dl_err *e)
@@ -236,7 +265,7 @@ dl_gbm *dl_boost_train(const dl_boost_params *p, const dl_table *train,
 	}
 
 	for (int round = 0; round < p->rounds && !failed; round++) {
-		dl_objective_gradients(&p->obj, tm, train->label, train->weight, n, gp, ng, &rng, gh);
+		gradients(&p->obj, tm, train, K, gp, ng, &rng, pool, gh);
 		size_t nr = 0;
 		if (p->subsample < 1.0) {
 			for (size_t r = 0; r < n; r++) {
