@@ -435,6 +435,21 @@ START_TEST(test_csv_errors)
 	dl_table *t = good("a,label\n1,2\n3,\n", NULL);   /* NaN labels are fine otherwise */
 	ck_assert(isnan(t->label[1]));
 	dl_table_free(t);
+	/* a label range (an objective's) is checked at the label's line */
+	dl_table_options rng = { .require_label = 1, .label_range = 1, .label_min = 0,
+				 .label_max = 1, .label_range_text = "[0, 1]",
+				 .label_why = "objective binary:logistic" };
+	bad("a,label\n1,0\n2,1\n\n3,2\n", &rng,
+	    "t:5: label 2 is outside [0, 1] (objective binary:logistic)", 0);
+	bad("1 1:1\n# c\n-1 1:2\n", &rng,
+	    "t:3: label -1 is outside [0, 1] (objective binary:logistic)", 0);
+	dl_table_options cls = { .label_range = 1, .label_whole = 1, .label_min = 0,
+				 .label_max = 2, .label_range_text = "[0, 3)",
+				 .label_why = "num_class 3" };
+	bad("a,label\n1,0\n2,1.5\n", &cls, "t:3: label 1.5 is outside [0, 3) (num_class 3)", 0);
+	t = good("a,label\n1,0\n2,2\n3,\n", &cls);   /* in range; NaN when not required */
+	ck_assert_uint_eq(t->nrow, 3);
+	dl_table_free(t);
 	dl_table_options w = { .weight = "w" };
 	bad("a,w\n1,2\n3,-1\n", &w, "t:3: weight -1 is not a finite non-negative number", 0);
 	dl_table_options q = { .group = "q" };

@@ -327,7 +327,7 @@ static int finish_row(struct csvr *r, struct rows *w, const dl_table_options *o,
 {
 	dl_table *t = w->t;
 	size_t i = t->nrow;
-	int ok = (!t->label || !o->require_label || isfinite(t->label[i])) &&
+	int ok = (!t->label || dl_table_label_ok(o, t->label[i])) &&
 		 (!t->weight || (t->weight[i] >= 0 && isfinite(t->weight[i])));
 	if (!ok || (t->qid && (i == 0 || t->qid[i] != t->qid[i - 1]))) {
 		char where[600];   /* the message's place is made only when it may be needed */

@@ -113,7 +113,7 @@ static int parse_label(struct svm *s, const char *p, const char *te, uint64_t li
 		return bad(s, line, "label", p, (size_t)(te - p), " (expected LABEL[:WEIGHT])");
 	if (colon && number(colon + 1, (size_t)(te - colon - 1), &w) < 0)
 		return bad(s, line, "label", p, (size_t)(te - p), " (expected LABEL[:WEIGHT])");
-	if ((s->o->require_label && !isfinite(y)) || !(w >= 0 && isfinite(w))) {
+	if (!dl_table_label_ok(s->o, y) || !(w >= 0 && isfinite(w))) {
 		char where[600];
 		snprintf(where, sizeof where, "%s:%llu", s->name, (unsigned long long)line);
 		if (dl_table_check_label(s->o, y, where, s->e) < 0)

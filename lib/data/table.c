@@ -150,6 +150,10 @@ int dl_table_check_label(const dl_table_options *o, float y, const char *where, 
 {
 	if (o->require_label && !isfinite(y))
 		return dl_errf(e, "%s: label is %s", where, isnan(y) ? "NaN" : "infinite");
+	if (isfinite(y) && !dl_table_label_ok(o, y))
+		return dl_errf(e, "%s: label %g is outside %s (%s)", where, (double)y,
+			       o->label_range_text ? o->label_range_text : "the labels' range",
+			       o->label_why ? o->label_why : "the objective's");
 	return 0;
 }
 

@@ -56,6 +56,13 @@ typedef struct dl_table_options {
 	size_t nfeatures;
 	int allow_absent;
 	int ignore_extra;
+	/* With label_range set, a label outside [label_min, label_max], or not a whole number
+	 * when label_whole, fails at its line or record:
+	 *     "train.csv:12: label 3 is outside [0, 1] (objective binary:logistic)"
+	 * where "[0, 1]" is label_range_text and the part in parentheses label_why. */
+	int label_range, label_whole;
+	double label_min, label_max;
+	const char *label_range_text, *label_why;
 } dl_table_options;
 
 typedef struct dl_table {

@@ -10,6 +10,7 @@
  */
 #ifndef DL_DATA_TABLEPRIV_H
 #define DL_DATA_TABLEPRIV_H
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "core/error.h"
@@ -56,6 +57,14 @@ int dl_table_excluded(const dl_table_options *o, const char *name, size_t len);
 /* Checks a label/weight value as read: returns 0, or -1 with e filled ("WHERE: label is
  * NaN", "WHERE: weight -1 is not a finite non-negative number"). */
 int dl_table_check_label(const dl_table_options *o, float y, const char *where, dl_err *e);
+/* Whether y passes dl_table_check_label (the readers' fast path). */
+static inline int dl_table_label_ok(const dl_table_options *o, float y)
+{
+	if (!isfinite(y))
+		return !o->require_label;
+	return !o->label_range || (y >= o->label_min && y <= o->label_max &&
+				   (!o->label_whole || y == floorf(y)));
+}
 int dl_table_check_weight(float w, const char *where, dl_err *e);
 
 /* Query ids must come in runs: tracks the ids seen. */
