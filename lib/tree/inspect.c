@@ -118,9 +118,15 @@ void dl_pred_write(dl_out *out, enum dl_pred_format f, const char *name, const d
 		dl_example_init(&ex);
 		for (size_t r = 0; r < n; r++) {
 			dl_example_clear(&ex);
-			dl_example_add(&ex, name, strlen(name), DL_FEATURE_FLOAT);
-			for (size_t j = 0; j < k; j++)
-				dl_example_add_float(&ex, (float)v[r * k + j]);
+			if (exact == DL_PRED_INTEGERS) {
+				dl_example_add(&ex, name, strlen(name), DL_FEATURE_INT64);
+				for (size_t j = 0; j < k; j++)
+					dl_example_add_int64(&ex, (int64_t)v[r * k + j]);
+			} else {
+				dl_example_add(&ex, name, strlen(name), DL_FEATURE_FLOAT);
+				for (size_t j = 0; j < k; j++)
+					dl_example_add_float(&ex, (float)v[r * k + j]);
+			}
 			dl_buf_clear(&b);
 			dl_example_encode(&ex, &b);
 			dl_tfrecord_write(out, b.data, b.len);

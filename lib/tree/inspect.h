@@ -28,8 +28,10 @@ enum dl_pred_format { DL_PRED_TSV, DL_PRED_JSONL, DL_PRED_RECORDS };
 int dl_pred_format_parse(const char *s);
 /* Writes n rows of k values each: TSV (k tab-separated numbers a line), JSON lines
  * ({"prediction": v} or {"prediction": [v, ...]}), or records (a float_list feature
- * "prediction" per record). Numbers are the shortest decimal of the float32 value unless
- * exact (then %.17g of the double). name is the feature/key name. */
+ * "prediction" per record). Numbers are the shortest decimal of the float32 value when
+ * exact is 0, %.17g of the double when 1; DL_PRED_INTEGERS writes whole numbers (leaf
+ * indices), as an int64_list in records. name is the feature/key name. */
+#define DL_PRED_INTEGERS 2
 void dl_pred_write(dl_out *out, enum dl_pred_format f, const char *name, const double *v,
 		   size_t n, size_t k, int exact);
 #endif
