@@ -23,6 +23,7 @@
 #include "record/example.h"
 #include "record/tfrecord.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -58,6 +59,7 @@ static const char usage_main[] =
 enum {
 	OPT_ORDER = 0x100, OPT_FORMAT, OPT_INPUT, OPT_FEATURE, OPT_FALLBACK, OPT_ADJUSTED,
 	OPT_TOKENS, OPT_CHARS, OPT_BYTES, OPT_WORDS, OPT_BUCKETS, OPT_LOAD, OPT_MEMORY,
+	OPT_PRUNE,
 };
 
 static const struct option longopts[] = {
@@ -76,6 +78,7 @@ static const struct option longopts[] = {
 	{"hash-buckets", required_argument, 0, OPT_BUCKETS},
 	{"load", required_argument, 0, OPT_LOAD},
 	{"memory", required_argument, 0, OPT_MEMORY},
+	{"prune", required_argument, 0, OPT_PRUNE},
 	DL_COMMON_LONGOPTS
 };
 
@@ -87,6 +90,7 @@ struct args {
 	unsigned load;
 	enum dl_ngram_unit unit;
 	uint64_t buckets;
+	const char *prune;              /* --prune's list, checked once the order is known */
 	char **rest;
 	int nrest;
 	FILE *log;
@@ -119,6 +123,45 @@ static void parse_fallback(const char *s, dl_ngram_est_opts *o)
 	}
 	if (*s)
 		dl_usage_error("--discount-fallback: unexpected '%s'", s);
+}
+
+/* --prune T1,T2,...: lmplz's thresholds, one per order from the unigrams on, separated by
+ * commas or blanks; an n-gram whose count is at most its order's threshold is pruned. The
+ * list must not decrease, must not be longer than the order, and must begin with 0 (no
+ * unigram pruning); its last value serves the orders after it. */
+static void parse_prune(const char *s, dl_ngram_est_opts *o)
+{
+	const char *p = s;
+	int k = 0;
+	uint64_t last = 0;
+
+	for (;;) {
+		while (*p == ',' || *p == ' ' || *p == '\t')
+			p++;
+		if (!*p)
+			break;
+		if (*p < '0' || *p > '9')
+			dl_usage_error("--prune: '%s' is not a list of counts (e.g. 0,0,1)", s);
+		errno = 0;
+		char *end;
+		unsigned long long t = strtoull(p, &end, 10);
+		if (errno || (*end && *end != ',' && *end != ' ' && *end != '\t'))
+			dl_usage_error("--prune: '%s' is not a list of counts (e.g. 0,0,1)", s);
+		if (k == o->order)
+			dl_usage_error("--prune: %d thresholds or more for a model of order %d (give "
+				       "one per order, from the unigrams on)", k + 1, o->order);
+		if (k == 0 && t)
+			dl_usage_error("--prune: unigrams cannot be pruned (the first threshold, "
+				       "of the 1-grams, must be 0)");
+		if (t < last)
+			dl_usage_error("--prune: the thresholds must not decrease ('%s')", s);
+		o->prune[k++] = last = t;
+		p = end;
+	}
+	if (!k)
+		dl_usage_error("--prune: give the thresholds (e.g. 0,0,1)");
+	for (; k < o->order; k++)
+		o->prune[k] = last;
 }
 
 /* SIZE[b|K|M|G|T] (powers of 1024; no suffix: bytes) or PERCENT% of physical memory. */
@@ -197,6 +240,7 @@ static void parse_args(const struct command *c, int argc, char **argv, struct ar
 			a->buckets = (uint64_t)dl_parse_ll(optarg, "--hash-buckets", 1, INT64_MAX);
 			break;
 		case OPT_MEMORY: a->est.memory = parse_memory(optarg); break;
+		case OPT_PRUNE: a->prune = optarg; break;
 		case OPT_LOAD:
 			if (!strcmp(optarg, "mmap"))
 				a->load = DL_NGRAM_LOAD_MMAP;
@@ -336,6 +380,8 @@ static void cmd_train(struct args *a)
 	need_order(a);
 	if (!a->output)
 		dl_usage_error("train: give the output with -o MODEL");
+	if (a->prune)
+		parse_prune(a->prune, &a->est);
 	if (a->format && !(binary = !strcmp(a->format, "binary")) && strcmp(a->format, "arpa"))
 		dl_usage_error("--format: '%s' is not arpa or binary", a->format);
 	dl_in_readahead_default(a->common.threads >= 2);
@@ -579,7 +625,7 @@ static void cmd_features(struct args *a)
 static const int o_count[] = { 'o', OPT_ORDER, OPT_FORMAT, OPT_INPUT, OPT_FEATURE,
 			       OPT_ADJUSTED, OPT_MEMORY, 0 };
 static const int o_train[] = { 'o', OPT_ORDER, OPT_FORMAT, OPT_INPUT, OPT_FEATURE,
-			       OPT_FALLBACK, OPT_MEMORY, 0 };
+			       OPT_FALLBACK, OPT_MEMORY, OPT_PRUNE, 0 };
 static const int o_compile[] = { 'o', 0 };
 static const int o_ppl[] = { 'o', 'm', OPT_LOAD, 0 };
 static const int o_score[] = { 'o', 'm', OPT_TOKENS, OPT_LOAD, 0 };
@@ -610,6 +656,12 @@ static const struct command commands[] = {
 	  "      --discount-fallback[=D1,D2,D3]\n"
 	  "                      when an order's discounts cannot be estimated (tiny or\n"
 	  "                      artificial corpora), use these (default 0.5,1,1.5)\n"
+	  "      --prune T1,T2,...\n"
+	  "                      leave out the n-grams whose count is at most their order's\n"
+	  "                      threshold, as lmplz --prune: one threshold per order from\n"
+	  "                      the 1-grams on (T1 must be 0), not decreasing, the last\n"
+	  "                      one serving the higher orders (e.g. 0,0,1: singleton\n"
+	  "                      3-grams and above)\n"
 	  "      --memory SIZE   memory budget of counting (e.g. 500M, 2G, 50%; default:\n"
 	  "                      no limit); beyond it, sorted runs are merged from disk\n"
 	  "      --input I       auto (default), text or records (token ids)\n"

@@ -6,6 +6,8 @@
  * the ARPA file we write) equals lmplz's to 1e-4 in log10, with the same n-grams; KenLM's
  * ARPA file loads, and the perplexities of both models equal query's to 4 significant
  * digits with the same OOV and token counts; per-sentence totals equal query's.
+ * The same for pruned models (lmplz --prune, listed in PRUNE-MANIFEST): the same n-gram
+ * sets, probabilities and backoffs, perplexities.
  */
 #include <check.h>
 #include <math.h>
@@ -43,7 +45,7 @@ static int cmp_ngram(void *ctx, int n, const char *const *w, const size_t *wl, f
 {
 	struct cmp *c = ctx;
 	const dl_ngram_model *m = c->ref;
-	uint32_t ids[DL_NGRAM_MODEL_MAX_ORDER];
+	uint32_t ids[DL_NGRAM_MODEL_MAX_ORDER] = { 0 };
 	float p2, b2;
 	(void)e;
 	for (int i = 0; i < n; i++) {
@@ -150,9 +152,10 @@ static void expect_totals(const dl_ngram_model *m, const char *text, const char 
 	free(g);
 }
 
-static void golden_case(const char *corpus, int order, int fallback)
+/* thr: NULL, or lmplz's pruning thresholds "T1,T2,..." (one per order from the unigrams). */
+static void golden_case(const char *corpus, int order, int fallback, const char *thr)
 {
-	char rel[128], golden[128], ppl[128], test[128];
+	char rel[128], golden[160], ppl[160], test[128], name[96];
 	dl_ngram_corpus c;
 	dl_ngram_est_opts o;
 	dl_err e;
@@ -164,6 +167,24 @@ static void golden_case(const char *corpus, int order, int fallback)
 	o.order = order;
 	o.discount_fallback = fallback;
 	o.threads = 2;
+	snprintf(name, sizeof name, "%s-o%d", corpus, order);
+	if (thr) {
+		int k = 0;
+		uint64_t last = 0;
+		strcat(name, "-p");
+		for (const char *p = thr; *p; p++) {
+			if (*p == ',') {
+				strcat(name, "_");
+				continue;
+			}
+			char *end;
+			last = o.prune[k++] = strtoull(p, &end, 10);
+			strncat(name, p, (size_t)(end - p));
+			p = end - 1;
+		}
+		for (; k < order; k++)
+			o.prune[k] = last;
+	}
 	dl_ngram_est *est = dl_ngram_estimate(&c, &o, &e);
 	ck_assert_msg(est != NULL, "%s", e.msg);
 	dl_ngram_corpus_free(&c);
@@ -171,7 +192,7 @@ static void golden_case(const char *corpus, int order, int fallback)
 
 	snprintf(golden, sizeof golden, "%s", test_data(""));
 	snprintf(golden + strlen(golden), sizeof golden - strlen(golden),
-		 "../golden/ngram/%s-o%d.arpa.gz", corpus, order);
+		 "../golden/ngram/%s.arpa.gz", name);
 	compare_arpa(golden, ours);
 
 	/* the ARPA file we write */
@@ -197,7 +218,7 @@ static void golden_case(const char *corpus, int order, int fallback)
 	expect_ppl(&p, ppl);
 	p = ppl_of(back, test);
 	expect_ppl(&p, ppl);
-	if (order == 3) {
+	if (order == 3 && (!thr || (!strcmp(corpus, "gen") && !strcmp(thr, "0,1")))) {
 		strcpy(strstr(ppl, ".ppl"), ".query");
 		expect_totals(kenlm, test, ppl);
 		expect_totals(ours, test, ppl);
@@ -216,11 +237,74 @@ START_TEST(test_golden)
 	int order, fb, n, cases = 0;
 	ck_assert_ptr_nonnull(man);
 	for (char *p = man; sscanf(p, "%31s %d %d%n", corpus, &order, &fb, &n) == 3; p += n) {
-		golden_case(corpus, order, fb);
+		golden_case(corpus, order, fb, NULL);
 		cases++;
 	}
 	ck_assert_int_eq(cases, 8);
 	free(man);
+}
+END_TEST
+
+START_TEST(test_golden_pruned)
+{
+	size_t len;
+	char *man = (char *)read_file(test_data("../golden/ngram/PRUNE-MANIFEST"), &len);
+	char corpus[32], thr[64];
+	int order, fb, n, cases = 0;
+	ck_assert_ptr_nonnull(man);
+	for (char *p = man; sscanf(p, "%31s %d %d %63s%n", corpus, &order, &fb, thr, &n) == 4;
+	     p += n) {
+		golden_case(corpus, order, fb, thr);
+		cases++;
+	}
+	ck_assert_int_eq(cases, 9);
+	free(man);
+}
+END_TEST
+
+/* Pruning singletons leaves fewer 2- and 3-grams and all the 1-grams; bad thresholds are
+ * refused. */
+START_TEST(test_pruned_smaller)
+{
+	dl_ngram_corpus c;
+	dl_ngram_est_opts o;
+	dl_err e;
+	size_t full[3];
+	for (int pass = 0; pass < 2; pass++) {
+		dl_ngram_corpus_init(&c);
+		ck_assert_int_eq(dl_ngram_corpus_read(&c, test_data("ngram/gen-train.txt"),
+						      DL_NGRAM_IN_TEXT, NULL, &e), 0);
+		dl_ngram_est_opts_default(&o);
+		o.order = 3;
+		if (pass)
+			o.prune[1] = o.prune[2] = 1;
+		dl_ngram_est *m = dl_ngram_estimate(&c, &o, &e);
+		ck_assert_msg(m != NULL, "%s", e.msg);
+		dl_ngram_corpus_free(&c);
+		for (int n = 0; n < 3; n++) {
+			if (!pass)
+				full[n] = m->lev[n].n;
+			else if (n)
+				ck_assert_uint_lt(m->lev[n].n, full[n]);
+			else
+				ck_assert_uint_eq(m->lev[n].n, full[n]);
+		}
+		dl_ngram_est_free(m);
+	}
+	/* bad thresholds are refused by the library too */
+	dl_ngram_corpus_init(&c);
+	ck_assert_int_eq(dl_ngram_corpus_read(&c, test_data("ngram/gen-train.txt"),
+					      DL_NGRAM_IN_TEXT, NULL, &e), 0);
+	dl_ngram_est_opts_default(&o);
+	o.order = 3;
+	o.prune[1] = 2;
+	o.prune[2] = 1;
+	ck_assert_ptr_null(dl_ngram_estimate(&c, &o, &e));
+	ck_assert(strstr(e.msg, "decrease"));
+	o.prune[0] = 1;
+	ck_assert_ptr_null(dl_ngram_estimate(&c, &o, &e));
+	ck_assert(strstr(e.msg, "unigrams"));
+	dl_ngram_corpus_free(&c);
 }
 END_TEST
 
@@ -247,6 +331,8 @@ int main(void)
 	Suite *s = suite_create("ngram_golden");
 	TCase *tc = tcase(s, "kenlm", 1);
 	tcase_add_test(tc, test_golden);
+	tcase_add_test(tc, test_golden_pruned);
+	tcase_add_test(tc, test_pruned_smaller);
 	tcase_add_test(tc, test_fallback_needed);
 
 	SRunner *sr = srunner_create(s);

@@ -33,3 +33,15 @@ EXTRA_DIST += \
 	tests/golden/ngram/gen-o4.arpa.gz tests/golden/ngram/gen-o4.ppl \
 	tests/golden/ngram/gen-o5.arpa.gz tests/golden/ngram/gen-o5.ppl \
 	tests/golden/ngram/toy-o3.query tests/golden/ngram/gen-o3.query
+EXTRA_DIST += \
+	tests/golden/ngram/PRUNE-MANIFEST \
+	tests/golden/ngram/toy-o3-p0_1.arpa.gz tests/golden/ngram/toy-o3-p0_1.ppl \
+	tests/golden/ngram/toy-o5-p0_0_1.arpa.gz tests/golden/ngram/toy-o5-p0_0_1.ppl \
+	tests/golden/ngram/gen-o3-p0_1.arpa.gz tests/golden/ngram/gen-o3-p0_1.ppl \
+	tests/golden/ngram/gen-o3-p0_1.query \
+	tests/golden/ngram/gen-o3-p0_0_1.arpa.gz tests/golden/ngram/gen-o3-p0_0_1.ppl \
+	tests/golden/ngram/gen-o3-p0_2_3.arpa.gz tests/golden/ngram/gen-o3-p0_2_3.ppl \
+	tests/golden/ngram/gen-o3-p0_1000.arpa.gz tests/golden/ngram/gen-o3-p0_1000.ppl \
+	tests/golden/ngram/gen-o5-p0_0_1.arpa.gz tests/golden/ngram/gen-o5-p0_0_1.ppl \
+	tests/golden/ngram/gen-o5-p0_1_1_2.arpa.gz tests/golden/ngram/gen-o5-p0_1_1_2.ppl \
+	tests/golden/ngram/gen-o5-p0_0_0_1.arpa.gz tests/golden/ngram/gen-o5-p0_0_0_1.ppl

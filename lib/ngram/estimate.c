@@ -75,9 +75,14 @@ static int common_suffix(dl_ngram_key a, dl_ngram_key b, int N, unsigned bits)
 	return N - 1 - hb / (int)bits;
 }
 
+/* The top bit of an adjusted count marks an n-gram to be pruned (its raw count is at most
+ * its order's threshold); pruning keeps counts below it. */
+#define PRUNED ((uint32_t)1 << 31)
+
 struct walk {
 	int N;
 	unsigned bits;
+	const uint64_t *thr;            /* pruning thresholds per order (0: none) */
 	int fill;                       /* 0: count sizes only */
 	size_t n[DL_NGRAM_MAX_ORDER];
 	dl_ngram_level *lev;
@@ -97,7 +102,7 @@ static void emit(struct walk *w, int o)
 		return;
 	}
 	dl_ngram_level *l = &w->lev[o];
-	if (w->adj[o] > UINT32_MAX || w->raw[o] > UINT32_MAX)
+	if (w->adj[o] > UINT32_MAX || w->raw[o] > UINT32_MAX || (w->thr[o] && w->adj[o] >= PRUNED))
 		w->overflow = 1;
 	if (o == w->N - 1) {    /* the top order is the stream itself (see adjust) */
 		w->n[o]++;
@@ -113,6 +118,8 @@ static void emit(struct walk *w, int o)
 	size_t i = w->n[o]++;
 	l->keys[i] = w->key[o];
 	l->adj[i] = (uint32_t)w->adj[o];
+	if (w->thr[o] && w->raw[o] <= w->thr[o])
+		l->adj[i] |= PRUNED;
 	if (l->raw)
 		l->raw[i] = (uint32_t)w->raw[o];
 }
@@ -149,14 +156,17 @@ static void walk_run(struct walk *w, const dl_ngram_key *k, const uint32_t *cnt,
 }
 
 /* Fills every order from the top-order stream k[0..nk) with counts cnt, whose arrays become
- * those of the top order (the padding entries dropped): the caller gives them up. */
+ * those of the top order (the padding entries dropped): the caller gives them up. raw: keep
+ * the raw counts too. thr: pruning thresholds per order, whose n-grams to be pruned are
+ * marked (PRUNED). */
 static void adjust(dl_ngram_est *m, dl_ngram_key *k, uint32_t *cnt, size_t nk, int raw,
-		   dl_err *e)
+		   const uint64_t *thr, dl_err *e)
 {
 	struct walk w;
 	int N = m->order, top = N - 1;
 
 	memset(&w, 0, sizeof w);
+	w.thr = thr;
 	w.N = N;
 	w.bits = m->bits;
 	w.lev = m->lev;
@@ -209,6 +219,13 @@ static void adjust(dl_ngram_est *m, dl_ngram_key *k, uint32_t *cnt, size_t nk, i
 		l->raw = dl_mallocarray(n ? n : 1, sizeof *l->raw);
 		memcpy(l->raw, l->adj, n * sizeof *l->raw);
 	}
+	if (thr[top])
+		for (size_t i = 0; i < n; i++) {
+			if (l->adj[i] >= PRUNED)
+				dl_errf(e, "an adjusted count exceeds %u", PRUNED - 1);
+			else if (l->adj[i] <= thr[top])
+				l->adj[i] |= PRUNED;
+		}
 }
 
 /* ------------------------------------------------------------------ 3. discounts */
@@ -236,9 +253,11 @@ static int discounts(dl_ngram_est *m, const dl_ngram_est_opts *o, dl_err *e)
 		const dl_ngram_level *l = &m->lev[n];
 		uint64_t *t = m->coc[n];
 		memset(t, 0, 5 * sizeof *t);
-		for (size_t i = 0; i < l->n; i++)
-			if (l->adj[i] && l->adj[i] <= 4)
-				t[l->adj[i]]++;
+		for (size_t i = 0; i < l->n; i++) {
+			uint32_t a = l->adj[i] & ~PRUNED;       /* pruned or not */
+			if (a && a <= 4)
+				t[a]++;
+		}
 		if (dl_ngram_discounts(t, m->disc[n]) == 0)
 			continue;
 		if (!o->discount_fallback)
@@ -278,6 +297,33 @@ static void unigrams(dl_ngram_est *m)
 	l->prob[DL_NGRAM_BOS] = 1;
 }
 
+/* Leaves out the n-grams of level l marked PRUNED (lmplz --prune). */
+static void prune_level(dl_ngram_level *l)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		if (l->adj[i] & PRUNED)
+			continue;
+		l->keys[n] = l->keys[i];
+		l->prob[n] = l->prob[i];
+		if (l->bo)
+			l->bo[n] = l->bo[i];
+		l->adj[n] = l->adj[i];
+		if (l->raw)
+			l->raw[n] = l->raw[i];
+		n++;
+	}
+	l->n = n;
+	size_t c = n ? n : 1;
+	l->keys = dl_reallocarray(l->keys, c, sizeof *l->keys);
+	l->prob = dl_reallocarray(l->prob, c, sizeof *l->prob);
+	if (l->bo)
+		l->bo = dl_reallocarray(l->bo, c, sizeof *l->bo);
+	l->adj = dl_reallocarray(l->adj, c, sizeof *l->adj);
+	if (l->raw)
+		l->raw = dl_reallocarray(l->raw, c, sizeof *l->raw);
+}
+
 /* Index of key in the ascending keys of level l, searching forward from *j. */
 static inline size_t advance(const dl_ngram_level *l, size_t *j, dl_ngram_key key)
 {
@@ -310,13 +356,14 @@ static void partition_probs(dl_ngram_est *m, int o, const uint32_t *part, size_t
 		dl_ngram_key ctx = rk[b] >> bits;
 		double sum = 0, gamma = 0;
 		for (e = b; e < np && rk[e] >> bits == ctx; e++) {
-			uint32_t a = l->adj[idx[e]];
+			uint32_t a = l->adj[idx[e]] & ~PRUNED;
 			sum += a;
-			gamma += discount(d, a);
+			/* a pruned n-gram's whole count goes to gamma (see estimate.h) */
+			gamma += l->adj[idx[e]] & PRUNED ? a : discount(d, a);
 		}
 		gamma /= sum;
 		for (size_t i = b; i < e; i++) {
-			uint32_t a = l->adj[idx[i]];
+			uint32_t a = l->adj[idx[i]] & ~PRUNED;
 			float *p = &l->prob[idx[i]];     /* holds the lower-order probability */
 			*p = (float)((a - discount(d, a)) / sum + gamma * *p);
 		}
@@ -335,7 +382,7 @@ static void level_probs(dl_ngram_est *m, int o, dl_pool *pool)
 	size_t j = 0, nv = m->vocab.n;
 
 	/* the lower-order probability of each n-gram's suffix (both in suffix order) */
-	l->prob = dl_mallocarray(l->n, sizeof *l->prob);
+	l->prob = dl_mallocarray(l->n ? l->n : 1, sizeof *l->prob);
 	for (size_t i = 0; i < l->n; i++) {
 		size_t at = advance(low, &j, l->keys[i] >> bits);
 		l->prob[i] = low->prob[at];
@@ -406,6 +453,11 @@ dl_ngram_est *dl_ngram_estimate(dl_ngram_corpus *c, const dl_ngram_est_opts *o, 
 		return dl_errf(e, "the order must be 1 to %d", DL_NGRAM_MAX_ORDER), NULL;
 	if (!c->words)
 		return dl_errf(e, "the corpus has no words"), NULL;
+	if (o->prune[0])
+		return dl_errf(e, "unigrams cannot be pruned"), NULL;
+	for (int n = 1; n < N; n++)
+		if (o->prune[n] < o->prune[n - 1])
+			return dl_errf(e, "the pruning thresholds decrease"), NULL;
 	if ((uint64_t)c->nids >= UINT32_MAX)
 		return dl_errf(e, "the corpus has more than %u tokens", UINT32_MAX - 1), NULL;
 	unsigned bits = bits_for(c->vocab.n);
@@ -436,7 +488,7 @@ dl_ngram_est *dl_ngram_estimate(dl_ngram_corpus *c, const dl_ngram_est_opts *o, 
 	stage(o, t0, "adjusting counts");
 	dl_err aerr;
 	aerr.msg[0] = 0;
-	adjust(m, k, cnt, nk, o->raw_counts, &aerr);
+	adjust(m, k, cnt, nk, o->raw_counts, o->prune, &aerr);
 	k = NULL;
 	cnt = NULL;
 	if (aerr.msg[0]) {
@@ -450,11 +502,16 @@ dl_ngram_est *dl_ngram_estimate(dl_ngram_corpus *c, const dl_ngram_est_opts *o, 
 		unigrams(m);
 		for (int n = 1; n < N; n++) {
 			level_probs(m, n, pool);
+			/* the order below is complete: its pruned n-grams can go */
+			if (n > 1 && o->prune[n - 1])
+				prune_level(&m->lev[n - 1]);
 			if (!o->raw_counts) {   /* counts are not needed any more */
 				free(m->lev[n - 1].adj);
 				m->lev[n - 1].adj = NULL;
 			}
 		}
+		if (N > 1 && o->prune[N - 1])
+			prune_level(&m->lev[N - 1]);
 		if (!o->raw_counts) {
 			free(m->lev[N - 1].adj);
 			m->lev[N - 1].adj = NULL;

@@ -18,13 +18,25 @@
  *    interpolate with the uniform distribution 1/(|V| - 1) (every word but <s>), so <unk>
  *    gets gamma(empty)/(|V| - 1); p(<s>) is 1 (log10 0 in the ARPA file);
  *  - the ARPA backoff of an n-gram is gamma of it as a context (log10; 0 when it is none).
+ * Pruning (lmplz --prune): with a threshold T_n per order (non-decreasing in n, none for
+ * unigrams), an n-gram whose RAW count is <= T_n is left out of the model. The thresholds
+ * being non-decreasing, the context and the suffix of a kept n-gram are kept too (their raw
+ * counts are at least its own). Counts of counts, hence discounts, are those of the
+ * unpruned model; in each context the adjusted counts of all n-grams, pruned or not, make
+ * the denominator, and a pruned n-gram gives its whole adjusted count to gamma instead of
+ * its discount, so that the model still sums to one:
+ *   gamma(c) = (sum_{kept} D(a(cw)) + sum_{pruned} a(cw)) / sum_x a(cx).
+ * A kept context all of whose extensions are pruned thus has gamma 1 (ARPA backoff 0).
  * Keys: an n-gram w_1..w_n is packed into an unsigned 128-bit integer, w_i in bits
  * [b(i-1), b i) with b = the bits of the largest word id, so ascending keys are "suffix
  * order" (last word first). Hence order * b <= 128: 5-grams take vocabularies of up to 2^25
  * words, 6-grams 2^21.
  * Memory: 16 bytes a token for sorting twice over, then 28 bytes a distinct n-gram of any
  * order and, for the order being interpolated, 8 bytes an n-gram plus the sorting space of
- * its largest group (the n-grams whose context ends with the same word).
+ * its largest group (the n-grams whose context ends with the same word). Pruning marks
+ * the n-grams to leave out in the top bit of their adjusted counts (which must then stay
+ * below 2^31) and drops them once their order is interpolated, so the peak is that of the
+ * unpruned model.
  */
 #ifndef DL_NGRAM_ESTIMATE_H
 #define DL_NGRAM_ESTIMATE_H
@@ -48,6 +60,9 @@ typedef struct dl_ngram_est_opts {
 					 * estimating (dl-ngram count, tests) */
 	int probabilities;              /* compute probabilities (0: counts only) */
 	uint64_t memory;                /* bytes for counting chunks; 0: no limit (count.h) */
+	uint64_t prune[DL_NGRAM_MAX_ORDER];  /* prune[n-1]: n-grams (n >= 2) whose raw count is
+					 * at most this are left out (0: none); must not
+					 * decrease with n, and prune[0] must be 0 */
 	int threads;
 	int progress;                   /* messages on stderr as the stages pass */
 } dl_ngram_est_opts;

@@ -29,6 +29,48 @@ same_ppl "$G/toy-o3.ppl" "$T/ppl"
 dl ngram train --order 3 --discount-fallback=0.5,1,1.5 -o "$T/toy3b.arpa" "$N/toy-train.txt"
 same "$T/toy3.arpa" "$T/toy3b.arpa"
 
+# pruning (lmplz --prune): the perplexities of lmplz's pruned models, its n-gram counts
+while read -r corpus n fb thr; do
+	name=$corpus-o$n-p$(echo $thr | tr , _)
+	fbopt=
+	[ "$fb" = 1 ] && fbopt=--discount-fallback
+	dl ngram train --order $n $fbopt --prune "$thr" -o "$T/$name.arpa" "$N/$corpus-train.txt"
+	dl ngram ppl -m "$T/$name.arpa" "$N/$corpus-test.txt" >"$T/ppl"
+	same_ppl "$G/$name.ppl" "$T/ppl"
+	gzip -dc "$G/$name.arpa.gz" | grep '^ngram ' >"$T/want"
+	grep '^ngram ' "$T/$name.arpa" >"$T/got"
+	same "$T/want" "$T/got"
+done <"$G/PRUNE-MANIFEST"
+# blanks instead of commas, the last threshold repeated, and a threshold of 0: the same model
+dl ngram train --order 5 --prune '0 0 1' -o "$T/p1.arpa" "$N/gen-train.txt"
+dl ngram train --order 5 --prune 0,0,1,1,1 -o "$T/p2.arpa" "$N/gen-train.txt"
+same "$T/gen-o5-p0_0_1.arpa" "$T/p1.arpa"
+same "$T/gen-o5-p0_0_1.arpa" "$T/p2.arpa"
+# one thread, counting in runs on disk: the same bytes; the binary form, the same perplexity
+TMPDIR=$T dl ngram train --order 5 --prune 0,0,1 --threads 1 --memory 64K -o "$T/p3.arpa" "$N/gen-train.txt"
+same "$T/gen-o5-p0_0_1.arpa" "$T/p3.arpa"
+dl ngram train --order 5 --prune 0,0,1 --format binary -o "$T/p.bin" "$N/gen-train.txt"
+dl ngram ppl -m "$T/p.bin" "$N/gen-test.txt" >"$T/ppl"
+same_ppl "$G/gen-o5-p0_0_1.ppl" "$T/ppl"
+dl ngram train --order 3 --prune 0 -o "$T/p0.arpa" "$N/gen-train.txt"
+dl ngram train --order 3 -o "$T/p00.arpa" "$N/gen-train.txt"
+same "$T/p00.arpa" "$T/p0.arpa"
+# bad thresholds: usage errors
+expect_status 2 dl ngram train --order 3 --prune 0,2,1 -o "$T/x" "$N/gen-train.txt"
+expect_err "--prune: the thresholds must not decrease"
+expect_status 2 dl ngram train --order 3 --prune 0,1.5 -o "$T/x" "$N/gen-train.txt"
+expect_err "--prune: '0,1.5' is not a list of counts"
+expect_status 2 dl ngram train --order 3 --prune 0,-1 -o "$T/x" "$N/gen-train.txt"
+expect_err "is not a list of counts"
+expect_status 2 dl ngram train --order 3 --prune 0,0,1,1 -o "$T/x" "$N/gen-train.txt"
+expect_err "--prune: 4 thresholds or more for a model of order 3"
+expect_status 2 dl ngram train --order 3 --prune 1,1,2 -o "$T/x" "$N/gen-train.txt"
+expect_err "--prune: unigrams cannot be pruned"
+expect_status 2 dl ngram train --order 3 --prune , -o "$T/x" "$N/gen-train.txt"
+expect_err "--prune: give the thresholds"
+expect_status 2 dl ngram count --order 3 --prune 0,1 "$N/gen-train.txt"
+[ ! -e "$T/x" ] || fail "a refused train left $T/x"
+
 # from a pipe, gzip input, and with one thread: the same bytes
 gzip -c "$N/gen-train.txt" >"$T/train.gz"
 cat "$N/gen-train.txt" | dl ngram train --order 3 -o "$T/pipe.arpa"
@@ -86,6 +128,7 @@ printf 'ab\n' | dl ngram features --order 2 --chars --format records -o "$T/f.tf
 # help and usage
 dl ngram --help | grep -q '^Usage: dl-ngram COMMAND' || fail "--help"
 dl ngram train --help | grep -q -- '--discount-fallback' || fail "train --help"
+dl ngram train --help | grep -q -- '--prune T1,T2' || fail "train --help: --prune"
 expect_status 2 dl ngram train -o "$T/x" "$N/toy-train.txt"
 expect_err "train: give the order with --order N"
 expect_err "Try 'dl-ngram --help'"

@@ -12,6 +12,10 @@
 #   tests/golden/ngram/CORPUS-oN.ppl               query -v summary on the held-out text
 #   tests/golden/ngram/CORPUS-o3.query             query's per-sentence output (order 3)
 #   tests/golden/ngram/MANIFEST                    CORPUS N FALLBACK(0/1) per line
+#   tests/golden/ngram/CORPUS-oN-pT1_T2...arpa.gz  lmplz -o N --prune T1 T2 ... (pruned models)
+#   tests/golden/ngram/CORPUS-oN-pT1_T2....ppl     query -v summary on the held-out text
+#   tests/golden/ngram/gen-o3-p0_1.query           query's per-sentence output
+#   tests/golden/ngram/PRUNE-MANIFEST              CORPUS N FALLBACK T1,T2,... per line
 # lmplz runs with --discount_fallback only where it refuses to estimate without it.
 set -eu
 : "${LMPLZ:?set LMPLZ to the path of KenLM's lmplz}" "${QUERY:?set QUERY to KenLM's query}"
@@ -43,4 +47,27 @@ for corpus in toy gen; do
 		gzip -9n -f $out
 		echo "$corpus $n $fb" >>$G/MANIFEST
 	done
+done
+
+# pruned models: thresholds per order from the unigrams on, as lmplz takes them (0,1000:
+# every 2- and 3-gram pruned, empty sections)
+: > $G/PRUNE-MANIFEST
+for spec in "toy 3 0,1" "toy 5 0,0,1" "gen 3 0,1" "gen 3 0,0,1" "gen 3 0,2,3" \
+	"gen 5 0,0,1" "gen 5 0,1,1,2" "gen 5 0,0,0,1" "gen 3 0,1000"; do
+	set -- $spec
+	corpus=$1 n=$2 thr=$3
+	test_text=$D/$corpus-test.txt
+	name=$G/$corpus-o$n-p$(echo $thr | tr , _)
+	fb=$(awk -v c=$corpus -v n=$n '$1 == c && $2 == n { print $3 }' $G/MANIFEST)
+	fbopt=
+	[ "$fb" = 1 ] && fbopt=--discount_fallback
+	"$LMPLZ" -o $n -S 64M -T "${TMPDIR:-/tmp}" $fbopt --prune $(echo $thr | tr , ' ') \
+		<$D/$corpus-train.txt >$name.arpa 2>/dev/null
+	"$QUERY" -v summary $name.arpa <$test_text 2>/dev/null | \
+		grep -E '^(Perplexity|OOVs|Tokens)' >$name.ppl
+	if [ $corpus-$n-$thr = gen-3-0,1 ]; then
+		"$QUERY" $name.arpa <$test_text 2>/dev/null | grep 'Total:' >$name.query
+	fi
+	gzip -9n -f $name.arpa
+	echo "$corpus $n $fb $thr" >>$G/PRUNE-MANIFEST
 done
