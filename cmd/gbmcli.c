@@ -17,6 +17,7 @@
 #include "data/metrics.h"
 #include "data/table.h"
 #include "tree/boost.h"
+#include "tree/gbdt.h"
 #include "tree/inspect.h"
 #include "tree/model.h"
 #include "tree/shap.h"
@@ -26,7 +27,8 @@ enum {
 	OPT_VALID = 0x100, OPT_PARAM, OPT_ROUNDS, OPT_EARLY, OPT_ETA, OPT_MAX_DEPTH, OPT_OBJECTIVE,
 	OPT_NUM_CLASS, OPT_METRIC, OPT_LABEL, OPT_WEIGHT, OPT_GROUP, OPT_EXCLUDE, OPT_INPUT,
 	OPT_FORMAT, OPT_MARGIN, OPT_LEAF, OPT_CONTRIB, OPT_ITERATIONS, OPT_STATS, OPT_TYPE,
-	OPT_FOLDS, OPT_EVAL_TRAIN, OPT_SUBSAMPLE, OPT_MAX_BIN,
+	OPT_FOLDS, OPT_EVAL_TRAIN, OPT_SUBSAMPLE, OPT_MAX_BIN, OPT_LOSS, OPT_ALPHA, OPT_LR,
+	OPT_NEST, OPT_MSL, OPT_MAXFEAT, OPT_ALGO,
 };
 
 static const struct option longopts[] = {
@@ -57,6 +59,13 @@ static const struct option longopts[] = {
 	{"type", required_argument, 0, OPT_TYPE},
 	{"folds", required_argument, 0, OPT_FOLDS},
 	{"eval-train", no_argument, 0, OPT_EVAL_TRAIN},
+	{"loss", required_argument, 0, OPT_LOSS},
+	{"alpha", required_argument, 0, OPT_ALPHA},
+	{"learning-rate", required_argument, 0, OPT_LR},
+	{"n-estimators", required_argument, 0, OPT_NEST},
+	{"min-samples-leaf", required_argument, 0, OPT_MSL},
+	{"max-features", required_argument, 0, OPT_MAXFEAT},
+	{"algorithm", required_argument, 0, OPT_ALGO},
 	DL_COMMON_LONGOPTS
 };
 
@@ -73,6 +82,7 @@ struct args {
 	const char *metrics[MAX_LIST];
 	int nmetrics;
 	const char *pkeys[256], *pvals[256];   /* training parameters, in order */
+	const char *pwhere[256];                /* "FILE:LINE" of a .conf parameter, or NULL */
 	int nparams;
 	char *owned[256];                       /* strings behind pkeys/pvals to free */
 	int nowned;
@@ -90,12 +100,18 @@ struct command {
 	const char *usage;
 };
 
-static void add_param(struct args *a, const char *k, const char *v)
+static void add_param_at(struct args *a, const char *k, const char *v, const char *where)
 {
 	if (a->nparams == 256)
 		dl_usage_error("too many parameters");
+	a->pwhere[a->nparams] = where;
 	a->pkeys[a->nparams] = k;
 	a->pvals[a->nparams++] = v;
+}
+
+static void add_param(struct args *a, const char *k, const char *v)
+{
+	add_param_at(a, k, v, NULL);
 }
 
 /* "key=value" from --param; the halves live in an owned copy. */
@@ -137,6 +153,13 @@ static void parse_args(const struct command *c, int argc, char **argv, struct ar
 		case OPT_NUM_CLASS: add_param(a, "num_class", optarg); break;
 		case OPT_SUBSAMPLE: add_param(a, "subsample", optarg); break;
 		case OPT_MAX_BIN: add_param(a, "max_bin", optarg); break;
+		case OPT_LOSS: add_param(a, "loss", optarg); break;
+		case OPT_ALPHA: add_param(a, "alpha", optarg); break;
+		case OPT_LR: add_param(a, "learning_rate", optarg); break;
+		case OPT_NEST: add_param(a, "n_estimators", optarg); break;
+		case OPT_MSL: add_param(a, "min_samples_leaf", optarg); break;
+		case OPT_MAXFEAT: add_param(a, "max_features", optarg); break;
+		case OPT_ALGO: add_param(a, "algorithm", optarg); break;
 		case OPT_METRIC:
 			if (!dl_metric_known(optarg, NULL))
 				dl_usage_error("--metric: '%s' is not a known metric", optarg);
@@ -210,10 +233,15 @@ static int libsvm_names(char *const *names, size_t n)
 	return 1;
 }
 
+/* Reads a data file with the command's data options; with obj, a label that objective
+ * cannot take fails at its line. */
 static dl_table *load(const struct args *a, const char *path, char *const *features,
-		      size_t nfeat, int need_label)
+		      size_t nfeat, int need_label, const dl_objective *obj)
 {
 	dl_table_options o = { 0 };
+	dl_label_texts lt;
+	if (obj)
+		dl_objective_label_options(obj, &lt, &o);
 	o.format = a->input;
 	o.label = a->label;
 	o.weight = a->weight;
@@ -306,22 +334,69 @@ static char *params_json(const struct args *a)
 	return (char *)b.data;
 }
 
-static void set_params(const struct args *a, dl_boost_params *p)
+/* The training parameters of either program: XGBoost's (dl-xgb) or scikit-learn's
+ * (dl-gbdt). */
+struct trainer {
+	enum dl_gbm_tool tool;
+	dl_boost_params b;
+	dl_gbdt_params g;
+};
+
+/* The objective whose labels the data must fit, when known before reading: dl-xgb's
+ * (dl-gbdt's depends on the labels themselves and is checked after reading). */
+static const dl_objective *trainer_objective(const struct trainer *t)
 {
-	dl_boost_defaults(p);
-	p->seed = a->common.seed;
-	p->threads = a->common.threads;
+	return t->tool == DL_GBM_XGB ? &t->b.obj : NULL;
+}
+
+static void set_params(const struct args *a, struct trainer *t)
+{
+	t->tool = a->tool;
+	dl_boost_defaults(&t->b);
+	dl_gbdt_defaults(&t->g);
+	t->b.seed = t->g.seed = a->common.seed;
+	t->b.threads = t->g.threads = a->common.threads;
 	for (int i = 0; i < a->nparams; i++) {
 		dl_err e;
-		int rc = dl_boost_set(p, a->pkeys[i], a->pvals[i], &e);
+		int rc = t->tool == DL_GBM_XGB ? dl_boost_set(&t->b, a->pkeys[i], a->pvals[i], &e)
+					       : dl_gbdt_set(&t->g, a->pkeys[i], a->pvals[i], &e);
+		const char *at = a->pwhere[i] ? a->pwhere[i] : "--param";
+		if (rc < 0 && a->pwhere[i])
+			dl_usage_error("%s: %s", at, e.msg);
 		if (rc < 0)
 			dl_usage_error("%s", e.msg);
-		if (rc > 0)
+		if (rc > 0 && t->tool == DL_GBM_GBDT)
+			dl_usage_error("%s: '%s' is not a parameter of dl-gbdt", at, a->pkeys[i]);
+		if (rc > 0 && a->pwhere[i])
+			dl_warn("%s: parameter '%s' is not used", at, a->pkeys[i]);
+		else if (rc > 0)
 			dl_warn("parameter '%s' is not used", a->pkeys[i]);
 	}
 	dl_err e;
-	if (dl_boost_check(p, &e) < 0)
+	if (t->tool == DL_GBM_XGB ? dl_boost_check(&t->b, &e) : dl_gbdt_check(&t->g, &e))
 		dl_usage_error("%s", e.msg);
+}
+
+static dl_gbm *trainer_train(const struct trainer *t, const dl_table *train,
+			     const dl_eval_set *sets, size_t nsets, dl_round_fn report, void *ctx,
+			     dl_err *e)
+{
+	if (t->tool == DL_GBM_XGB)
+		return dl_boost_train(&t->b, train, sets, nsets, report, ctx, e);
+	return dl_gbdt_train(&t->g, train, sets, nsets, report, ctx, e);
+}
+
+static int trainer_rounds(const struct trainer *t)
+{
+	if (t->tool == DL_GBM_XGB)
+		return t->b.rounds;
+	return t->g.rounds > 0 ? t->g.rounds : t->g.algorithm == DL_GBDT_ADABOOST ? 50 : 100;
+}
+
+static void trainer_free(struct trainer *t)
+{
+	dl_boost_params_free(&t->b);
+	dl_gbdt_params_free(&t->g);
 }
 
 static const char *learner_name(const struct args *a)
@@ -423,8 +498,11 @@ static void conf_set(struct args *a, struct conf *c, char *k, char *v, const cha
 		   !strcmp(k, "fmap") || !strcmp(k, "pred_margin") || !strcmp(k, "ntree_limit")) {
 		if (strcmp(v, "0") != 0 && strcmp(k, "use_buffer") != 0)
 			dl_warn("%s: '%s' is not supported, ignored", where, k);
-	} else
-		add_param(a, k, v);
+	} else {
+		if (a->nowned == 256)
+			dl_usage_error("too many parameters");
+		add_param_at(a, k, v, a->owned[a->nowned++] = dl_strdup(where));
+	}
 }
 
 static void conf_read(struct args *a, struct conf *c, const char *path)
@@ -517,7 +595,7 @@ static void run_conf(struct args *a)
 
 static void cmd_train(struct args *a)
 {
-	if (a->nrest >= 1 && is_conf(a->rest[0])) {
+	if (a->tool == DL_GBM_XGB && a->nrest >= 1 && is_conf(a->rest[0])) {
 		run_conf(a);
 		return;
 	}
@@ -535,17 +613,19 @@ static void cmd_train(struct args *a)
 static void train_model(struct args *a, const char *data, const char *const *vpaths,
 			const char *const *vnames, int nvalid, const char *output)
 {
-	dl_boost_params p;
+	struct trainer p;
 	set_params(a, &p);
-	dl_table *train = load(a, data, NULL, 0, 1);
+	dl_table *train = load(a, data, NULL, 0, 1, trainer_objective(&p));
 	dl_table *valid[MAX_LIST];
 	dl_eval_set sets[MAX_LIST + 1];
 	char names[MAX_LIST][32];
 	size_t nsets = 0;
-	if (nvalid == 0 || a->eval_train)
+	/* The training metric is computed only to be shown or logged (the trainer still
+	 * checks the metrics up front without it). */
+	if ((nvalid == 0 && (!dl_is_quiet() || a->log)) || a->eval_train)
 		sets[nsets++] = (dl_eval_set){ train, "train" };
 	for (int i = 0; i < nvalid; i++) {
-		valid[i] = load(a, vpaths[i], train->names, train->ncol, 1);
+		valid[i] = load(a, vpaths[i], train->names, train->ncol, 1, trainer_objective(&p));
 		densify(valid[i]);
 		if (vnames[i])
 			snprintf(names[i], sizeof names[i], "%s", vnames[i]);
@@ -555,12 +635,13 @@ static void train_model(struct args *a, const char *data, const char *const *vpa
 	}
 	struct report_ctx rc = { a };
 	dl_err e;
-	dl_gbm *m = dl_boost_train(&p, train, sets, nsets, report_round, &rc, &e);
+	dl_gbm *m = trainer_train(&p, train, sets, nsets, report_round, &rc, &e);
 	if (!m)
 		dl_die("%s: %s", data, e.msg);
 	if (m->best_iteration >= 0 && !dl_is_quiet())
 		fprintf(stderr, "best round %d (early stopping)\n", m->best_iteration);
-	m->params_json = params_json(a);
+	if (!m->params_json)
+		m->params_json = params_json(a);
 	dl_out *out = dl_out_open(output, 0);
 	dl_gbm_write(m, learner_name(a), out);
 	dl_out_close(out);
@@ -568,7 +649,7 @@ static void train_model(struct args *a, const char *data, const char *const *vpa
 	for (int i = 0; i < nvalid; i++)
 		dl_table_free(valid[i]);
 	dl_table_free(train);
-	dl_boost_params_free(&p);
+	trainer_free(&p);
 }
 
 /* ---- using a model */
@@ -608,7 +689,7 @@ static void predict_to(struct args *a, const char *path, const char *output)
 	if (a->leaf + a->contrib + a->margin > 1)
 		dl_usage_error("predict: --margin, --leaf and --contrib exclude each other");
 	dl_gbm *m = load_model(a);
-	dl_table *t = load(a, path, m->features, m->nfeat, 0);
+	dl_table *t = load(a, path, m->features, m->nfeat, 0, NULL);
 	densify(t);
 	dl_pool *pool = dl_pool_new(a->common.threads);
 	size_t K = dl_gbm_nclass(m), n = t->nrow;
@@ -629,7 +710,7 @@ static void predict_to(struct args *a, const char *path, const char *output)
 		for (size_t r = 0; r < n; r++)
 			for (size_t i = 0; i < nt; i++)
 				v[r * nt + i] = dl_tree_leaf(m->trees[i], t->x + r * t->ncol);
-		dl_pred_write(out, a->pred_format, "leaf", v, n, nt, 1);
+		dl_pred_write(out, a->pred_format, "leaf", v, n, nt, DL_PRED_INTEGERS);
 		dl_free(v);
 	} else {
 		double *v = dl_mallocarray(n * K + 1, sizeof *v);
@@ -650,7 +731,7 @@ static void cmd_eval(struct args *a)
 {
 	const char *path = data_arg(a, "eval");
 	dl_gbm *m = load_model(a);
-	dl_table *t = load(a, path, m->features, m->nfeat, 1);
+	dl_table *t = load(a, path, m->features, m->nfeat, 1, &m->obj);
 	dl_err le;
 	if (dl_objective_check_labels(&m->obj, t->label, t->nrow, &le) < 0)
 		dl_die("%s: %s", path, le.msg);
@@ -757,6 +838,7 @@ static void cmd_importance(struct args *a)
 struct cv_ctx {
 	double *values;         /* rounds * nmetrics for this fold */
 	int nmetrics, rounds;
+	const char *names[DL_BOOST_MAX_METRICS];
 };
 
 static void cv_round(void *ctx, int round, const dl_eval_set *sets, size_t nsets,
@@ -767,6 +849,8 @@ static void cv_round(void *ctx, int round, const dl_eval_set *sets, size_t nsets
 	(void)metrics;
 	c->nmetrics = nmetrics;
 	c->rounds = round + 1;
+	for (int k = 0; k < nmetrics && k < DL_BOOST_MAX_METRICS; k++)
+		c->names[k] = metrics[k];
 	memcpy(c->values + (size_t)round * (size_t)nmetrics,
 	       values + (nsets - 1) * (size_t)nmetrics, (size_t)nmetrics * sizeof *values);
 }
@@ -778,11 +862,11 @@ static void cmd_cv(struct args *a)
 {
 	if (a->nrest != 1)
 		dl_usage_error("cv: one data file, got %d", a->nrest);
-	dl_boost_params p;
+	struct trainer p;
 	set_params(a, &p);
-	if (p.early_stopping > 0)
+	if (p.b.early_stopping > 0 || p.g.early_stopping > 0)
 		dl_usage_error("cv: --early-stopping is not supported here");
-	dl_table *t = load(a, a->rest[0], NULL, 0, 1);
+	dl_table *t = load(a, a->rest[0], NULL, 0, 1, trainer_objective(&p));
 	size_t n = t->nrow, K = (size_t)a->folds;
 	if (n < K)
 		dl_die("%s: %zu rows cannot make %zu folds", a->rest[0], n, K);
@@ -792,11 +876,14 @@ static void cmd_cv(struct args *a)
 	dl_rng rng;
 	dl_rng_init(&rng, a->common.seed, 1);
 	dl_rng_shuffle(&rng, perm, n, sizeof *perm);
-	int nm = p.nmetrics ? p.nmetrics : 1;
-	size_t R = (size_t)(p.rounds > 0 ? p.rounds : 1);
+	int nm = (p.tool == DL_GBM_XGB ? p.b.nmetrics : p.g.nmetrics);
+	if (nm == 0)
+		nm = 1;
+	int rounds = trainer_rounds(&p);
+	size_t R = (size_t)(rounds > 0 ? rounds : 1);
 	double *all = dl_calloc(K * R * (size_t)nm, sizeof *all);
 	size_t *tr = dl_mallocarray(n, sizeof *tr), *te = dl_mallocarray(n, sizeof *te);
-	int rounds = p.rounds;
+	const char *names[DL_BOOST_MAX_METRICS] = { 0 };
 	for (size_t f = 0; f < K; f++) {
 		size_t ntr = 0, nte = 0;
 		for (size_t i = 0; i < n; i++)
@@ -810,19 +897,19 @@ static void cmd_cv(struct args *a)
 		dl_table *ttr = dl_table_subset(t, tr, ntr), *tte = dl_table_subset(t, te, nte);
 		densify(tte);
 		dl_eval_set set = { tte, "test" };
-		struct cv_ctx c = { all + f * R * (size_t)nm, 0, 0 };
+		struct cv_ctx c = { all + f * R * (size_t)nm, 0, 0, { 0 } };
 		dl_err e;
-		dl_gbm *m = dl_boost_train(&p, ttr, &set, 1, cv_round, &c, &e);
+		dl_gbm *m = trainer_train(&p, ttr, &set, 1, cv_round, &c, &e);
 		if (!m)
 			dl_die("%s: fold %zu: %s", a->rest[0], f + 1, e.msg);
 		if (c.rounds < rounds)
 			rounds = c.rounds;
+		memcpy(names, c.names, sizeof names);
 		dl_gbm_free(m);
 		dl_table_free(ttr);
 		dl_table_free(tte);
 	}
 	dl_out *out = dl_out_open(a->output, 0);
-	const char *def = dl_objective_default_metric(p.obj.kind);
 	for (int r = 0; r < rounds; r++) {
 		dl_out_printf(out, "[%d]", r);
 		for (int k = 0; k < nm; k++) {
@@ -833,7 +920,7 @@ static void cmd_cv(struct args *a)
 				ss += v * v;
 			}
 			double mean = s / (double)K, var = ss / (double)K - mean * mean;
-			dl_out_printf(out, "\ttest-%s:%.6g+%.6g", p.nmetrics ? p.metrics[k] : def, mean,
+			dl_out_printf(out, "\ttest-%s:%.6g+%.6g", names[k] ? names[k] : "?", mean,
 				      var > 0 ? sqrt(var) : 0.0);
 		}
 		dl_out_putc(out, '\n');
@@ -844,7 +931,7 @@ static void cmd_cv(struct args *a)
 	dl_free(all);
 	dl_free(perm);
 	dl_table_free(t);
-	dl_boost_params_free(&p);
+	trainer_free(&p);
 }
 
 /* ---- XGBoost's models */
@@ -976,15 +1063,123 @@ static const struct command commands[] = {
 	  COMMON_HELP },
 };
 
+/* ---- dl-gbdt's commands: the same, with scikit-learn's training options */
+
+static const int o_train_gbdt[] = { 'o', OPT_VALID, OPT_PARAM, OPT_ROUNDS, OPT_NEST, OPT_EARLY,
+				    OPT_LR, OPT_MAX_DEPTH, OPT_LOSS, OPT_ALPHA, OPT_ALGO,
+				    OPT_NUM_CLASS, OPT_METRIC, OPT_SUBSAMPLE, OPT_MSL, OPT_MAXFEAT,
+				    OPT_MAX_BIN, OPT_LABEL, OPT_WEIGHT, OPT_EXCLUDE, OPT_INPUT,
+				    OPT_EVAL_TRAIN, 0 };
+static const int o_cv_gbdt[] = { 'o', OPT_PARAM, OPT_ROUNDS, OPT_NEST, OPT_LR, OPT_MAX_DEPTH,
+				 OPT_LOSS, OPT_ALPHA, OPT_ALGO, OPT_NUM_CLASS, OPT_METRIC,
+				 OPT_SUBSAMPLE, OPT_MSL, OPT_MAXFEAT, OPT_MAX_BIN, OPT_LABEL,
+				 OPT_WEIGHT, OPT_EXCLUDE, OPT_INPUT, OPT_FOLDS, 0 };
+
+#define GBDT_DATA_HELP \
+	"      --label NAME        label column (default: a column named label; libsvm: the\n" \
+	"                          first field)\n" \
+	"      --weight NAME       instance weight column\n" \
+	"      --exclude NAME      a column that is not a feature (repeatable)\n" \
+	"      --input-format F    auto (default: detected), csv, libsvm or records\n"
+#define GBDT_TRAIN_HELP \
+	"      --algorithm A       gradient (default: Friedman's gradient boosting) or\n" \
+	"                          adaboost (SAMME; classes 0..K-1)\n" \
+	"      --loss L            squared (default), absolute, huber, quantile, logistic\n" \
+	"                          (classes 0..K-1; K trees a round for K > 2) or\n" \
+	"                          exponential (labels 0 and 1)\n" \
+	"      --alpha X           the quantile of huber and quantile (default 0.9)\n" \
+	"      --learning-rate X   shrinkage (default 0.1; adaboost 1)\n" \
+	"      --n-estimators N    boosting rounds (also --rounds; default 100; adaboost 50)\n" \
+	"      --max-depth N       tree depth (default 3; adaboost 1)\n" \
+	"      --min-samples-leaf N  rows (weight) a leaf needs at least (default 1)\n" \
+	"      --subsample X       fraction of rows per round, drawn without replacement\n" \
+	"                          (default 1)\n" \
+	"      --max-features F    features tried per split: a fraction, a count, sqrt or\n" \
+	"                          log2 (default: all)\n" \
+	"      --max-bin N         histogram bins per feature (default 256)\n" \
+	"      --num-class K       classes of --loss logistic (default: largest label + 1)\n" \
+	"      --metric NAME       evaluation metric (repeatable; default: the loss's)\n" \
+	"      --param KEY=VALUE   a parameter by scikit-learn's name (n_estimators, ...)\n"
+
+static const struct command gbdt_commands[] = {
+	{ "train", cmd_train, o_train_gbdt,
+	  "Usage: dl-gbdt train [OPTIONS] -o MODEL.json TRAIN\n"
+	  "Train gradient boosted trees (Friedman 2001) or AdaBoost on TRAIN (CSV with a\n"
+	  "header, libsvm, or records).\n"
+	  "  -o, --output FILE       the model (JSON, written atomically)\n"
+	  "      --valid FILE        evaluate on FILE each round (repeatable)\n"
+	  "      --eval-train        evaluate on the training data too (it is the default\n"
+	  "                          only without --valid)\n"
+	  "      --early-stopping N  stop when the last metric on the last --valid file has\n"
+	  "                          not improved for N rounds\n"
+	  GBDT_TRAIN_HELP
+	  GBDT_DATA_HELP
+	  "Per-round metrics go to standard error as [ROUND]<TAB>SET-METRIC:VALUE.\n"
+	  COMMON_HELP },
+	{ "predict", cmd_predict, o_predict,
+	  "Usage: dl-gbdt predict -m MODEL [OPTIONS] [DATA]\n"
+	  "One line per row of DATA: the probability of class 1 (two classes), K tab-separated\n"
+	  "class probabilities (K classes), or the value (regression).\n"
+	  "  -m, --model FILE        the model\n"
+	  "  -o, --output FILE       write FILE instead of standard output\n"
+	  "      --format F          tsv (default), jsonl or records\n"
+	  "      --margin            the untransformed margins (raw predictions)\n"
+	  "      --leaf              the leaf index of each row in each tree\n"
+	  "      --contrib           feature contributions (TreeSHAP) and the bias, per row\n"
+	  "      --iterations N      use the trees of the first N rounds (default: all, or up\n"
+	  "                          to the best round of early stopping)\n"
+	  GBDT_DATA_HELP
+	  "A label column in DATA is ignored.\n"
+	  COMMON_HELP },
+	{ "eval", cmd_eval, o_eval,
+	  "Usage: dl-gbdt eval -m MODEL [--metric NAME...] [OPTIONS] [DATA]\n"
+	  "Metrics of the model on labelled DATA: lines METRIC<TAB>VALUE.\n"
+	  "  -m, --model FILE        the model\n"
+	  "      --metric NAME       rmse, mae, logloss, error, auc, aucpr, mlogloss, merror,\n"
+	  "                          ... (repeatable; default: the loss's)\n"
+	  "      --iterations N      use the trees of the first N rounds\n"
+	  "  -o, --output FILE       write FILE instead of standard output\n"
+	  GBDT_DATA_HELP
+	  COMMON_HELP },
+	{ "cv", cmd_cv, o_cv_gbdt,
+	  "Usage: dl-gbdt cv [OPTIONS] --folds K DATA\n"
+	  "K-fold cross-validation: the rows are dealt into K folds at random (--seed); each\n"
+	  "fold is scored, round by round, by a model trained on the others. Prints\n"
+	  "[ROUND]<TAB>test-METRIC:MEAN+STD per round (standard deviation over the folds).\n"
+	  "      --folds K           folds (default 5)\n"
+	  "  -o, --output FILE       write FILE instead of standard output\n"
+	  "Training options as for train (--loss, --n-estimators, --metric, ...).\n"
+	  GBDT_DATA_HELP
+	  COMMON_HELP },
+	{ "dump", cmd_dump, o_dump,
+	  "Usage: dl-gbdt dump -m MODEL [--with-stats]\n"
+	  "The trees as text, as XGBoost dumps them.\n"
+	  "  -m, --model FILE        the model\n"
+	  "      --with-stats        add the gain and cover of each node\n"
+	  "  -o, --output FILE       write FILE instead of standard output\n"
+	  COMMON_HELP },
+	{ "importance", cmd_importance, o_importance,
+	  "Usage: dl-gbdt importance -m MODEL [--type T]\n"
+	  "Feature importance, largest first: lines FEATURE<TAB>VALUE.\n"
+	  "  -m, --model FILE        the model\n"
+	  "      --type T            gain (default: mean squared-error reduction of the\n"
+	  "                          feature's splits), weight (number of splits), cover,\n"
+	  "                          total_gain, total_cover\n"
+	  "  -o, --output FILE       write FILE instead of standard output\n"
+	  COMMON_HELP },
+};
+
 int dl_gbm_cli_main(int argc, char **argv, enum dl_gbm_tool tool, const char *usage_main)
 {
 	struct args a;
 	memset(&a, 0, sizeof a);
 	a.tool = tool;
 	dl_cli_init(argc, argv, &a.common);
-	const struct command *cmd = &commands[dl_cli_subcommand(
-		argc, argv, commands, sizeof commands / sizeof *commands, sizeof *commands,
-		usage_main)];
+	const struct command *table = tool == DL_GBM_XGB ? commands : gbdt_commands;
+	size_t ncmd = tool == DL_GBM_XGB ? sizeof commands / sizeof *commands
+					 : sizeof gbdt_commands / sizeof *gbdt_commands;
+	const struct command *cmd = &table[dl_cli_subcommand(argc, argv, table, ncmd,
+							      sizeof *table, usage_main)];
 	parse_args(cmd, argc - 1, argv + 1, &a);
 	if (a.common.quiet)
 		dl_set_quiet(1);

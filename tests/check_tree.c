@@ -288,6 +288,12 @@ START_TEST(test_bad_models)
 		  "\"base_score\": 0, \"rounds\": 1, \"best_iteration\": -1, \"features\": [\"a\"], "
 		  "\"trees\": [{\"left\": [1, -1], \"right\": [2, -1, -1]}]}",
 		  "m.json: tree 0: \"right\" has 3 values, \"left\" has 2" },
+		{ "{\"format\": \"dl-gbm\", \"objective\": \"reg:squarederror\", \"num_class\": 1, "
+		  "\"base_score\": 0, \"rounds\": 1, \"best_iteration\": -1, \"features\": [\"a\"], "
+		  "\"trees\": [{\"left\": [1, -1, -1], \"right\": [2, -1, -1], \"feature\": [0, 0, 0], "
+		  "\"threshold\": [1e39, 0, 0], \"default_left\": [0, 0, 0], \"value\": [0, 0, 0], "
+		  "\"gain\": [0, 0, 0], \"cover\": [0, 0, 0]}]}",
+		  "m.json: tree 0: \"threshold\"[0] is out of the float range" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		dl_err e;

@@ -7,6 +7,8 @@ lib_libdltree_a_SOURCES = \
 	lib/tree/grow.c lib/tree/grow.h \
 	lib/tree/objective.c lib/tree/objective.h \
 	lib/tree/params.c lib/tree/boost.c lib/tree/boost.h \
+	lib/tree/gbdt.c lib/tree/gbdt.h \
+	lib/tree/adaboost.c lib/tree/adaboost.h \
 	lib/tree/model.c lib/tree/model.h \
 	lib/tree/inspect.c lib/tree/inspect.h \
 	lib/tree/predict.c lib/tree/predict.h

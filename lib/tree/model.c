@@ -11,7 +11,7 @@
 #include "core/alloc.h"
 #include "record/numfmt.h"
 
-static void put_str(dl_buf *b, const char *s)
+void dl_json_put_str(dl_buf *b, const char *s)
 {
 	dl_buf_putc(b, '"');
 	for (; *s; s++) {
@@ -79,7 +79,7 @@ void dl_gbm_write(const dl_gbm *m, const char *learner, dl_out *out)
 {
 	dl_buf b = { 0 };
 	dl_buf_puts(&b, "{\"format\": \"dl-gbm\", \"version\": 1, \"learner\": ");
-	put_str(&b, learner);
+	dl_json_put_str(&b, learner);
 	dl_buf_printf(&b, ",\n \"objective\": \"%s\", \"num_class\": %d, \"base_score\": %.17g,\n",
 		      dl_objective_name(m->obj.kind), m->obj.nclass > 1 ? m->obj.nclass : 1,
 		      m->base_score);
@@ -88,7 +88,7 @@ void dl_gbm_write(const dl_gbm *m, const char *learner, dl_out *out)
 	for (size_t f = 0; f < m->nfeat; f++) {
 		if (f)
 			dl_buf_puts(&b, ", ");
-		put_str(&b, m->features[f]);
+		dl_json_put_str(&b, m->features[f]);
 	}
 	dl_buf_puts(&b, "],\n \"params\": ");
 	dl_buf_puts(&b, m->params_json ? m->params_json : "{}");
@@ -170,6 +170,11 @@ int dl_tree_json_get(const cJSON *o, const char *where, size_t nfeat, int vdim, 
 				goto fail;
 			}
 			float x = (float)v->valuedouble;
+			if (!isfinite(x)) {
+				dl_errf(e, "%s: \"%s\"[%d] is out of the float range", where,
+					fkeys[k], (int)i);
+				goto fail;
+			}
 			float *dst = k == 0 ? t->thr : k == 1 ? t->value : k == 2 ? t->gain : t->cover;
 			dst[i++] = x;
 		}

@@ -26,6 +26,8 @@
 #include "tree/boost.h"
 
 struct cJSON;
+/* s as a JSON string (quotes, backslashes and control characters escaped), appended to b. */
+void dl_json_put_str(dl_buf *b, const char *s);
 /* One tree as a JSON object {"left": [...], "right": [...], "feature": [...], "threshold":
  * [...], "default_left": [...], "value": [...], "gain": [...], "cover": [...]} appended to
  * b; "value" holds n * vdim numbers (node i's at [i * vdim]). Shared by the boosting and

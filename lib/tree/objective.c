@@ -5,6 +5,7 @@
 #include "tree/objective.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +26,9 @@ static const struct {
 	{ "multi:softprob", "mlogloss", DL_OBJ_SOFTPROB },
 	{ "multi:softmax", "mlogloss", DL_OBJ_SOFTMAX },
 	{ "rank:pairwise", "map", DL_OBJ_PAIRWISE },
+	{ "gbdt:huber", "rmse", DL_OBJ_GBDT_HUBER },
+	{ "gbdt:quantile", "mae", DL_OBJ_GBDT_QUANTILE },
+	{ "gbdt:exponential", "logloss", DL_OBJ_GBDT_EXPONENTIAL },
 };
 
 int dl_objective_parse(const char *name, enum dl_obj *kind)
@@ -55,12 +59,40 @@ const char *dl_objective_default_metric(enum dl_obj kind)
 
 static int is_logistic(enum dl_obj k)
 {
-	return k == DL_OBJ_LOGISTIC || k == DL_OBJ_REGLOGISTIC || k == DL_OBJ_LOGITRAW;
+	return k == DL_OBJ_LOGISTIC || k == DL_OBJ_REGLOGISTIC || k == DL_OBJ_LOGITRAW ||
+	       k == DL_OBJ_GBDT_EXPONENTIAL;
 }
 
 static int is_multi(enum dl_obj k)
 {
 	return k == DL_OBJ_SOFTPROB || k == DL_OBJ_SOFTMAX;
+}
+
+void dl_objective_label_options(const dl_objective *o, dl_label_texts *r,
+				dl_table_options *t)
+{
+	if (is_logistic(o->kind)) {
+		t->label_min = 0;
+		t->label_max = 1;
+		snprintf(r->range, sizeof r->range, "[0, 1]");
+		snprintf(r->why, sizeof r->why, "objective %s", dl_objective_name(o->kind));
+	} else if (o->kind == DL_OBJ_POISSON) {
+		t->label_min = 0;
+		t->label_max = INFINITY;
+		snprintf(r->range, sizeof r->range, "[0, inf)");
+		snprintf(r->why, sizeof r->why, "objective count:poisson");
+	} else if (is_multi(o->kind) && o->nclass > 0) {
+		t->label_min = 0;
+		t->label_max = o->nclass - 1;
+		t->label_whole = 1;
+		snprintf(r->range, sizeof r->range, "[0, %d)", o->nclass);
+		snprintf(r->why, sizeof r->why, "num_class %d", o->nclass);
+	} else {
+		return;
+	}
+	t->label_range = 1;
+	t->label_range_text = r->range;
+	t->label_why = r->why;
 }
 
 int dl_objective_check_labels(const dl_objective *o, const float *y, size_t n, dl_err *e)
@@ -124,7 +156,8 @@ double dl_objective_base_score(const dl_objective *o, const float *y, const floa
 {
 	if (is_multi(o->kind) || o->kind == DL_OBJ_PAIRWISE || n == 0)
 		return 0.5;
-	if (o->kind == DL_OBJ_ABSOLUTE || o->kind == DL_OBJ_PSEUDOHUBER)
+	if (o->kind == DL_OBJ_ABSOLUTE || o->kind == DL_OBJ_PSEUDOHUBER ||
+	    o->kind == DL_OBJ_GBDT_HUBER || o->kind == DL_OBJ_GBDT_QUANTILE)
 		return dl_median(y, w, n);
 	double s = 0, sw = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -146,6 +179,8 @@ double dl_objective_base_score(const dl_objective *o, const float *y, const floa
 
 double dl_objective_base_margin(const dl_objective *o, double b)
 {
+	if (o->kind == DL_OBJ_GBDT_EXPONENTIAL)
+		return -0.5 * log(1.0 / b - 1.0);
 	if (is_logistic(o->kind))
 		return -log(1.0 / b - 1.0);
 	if (o->kind == DL_OBJ_POISSON)
@@ -292,6 +327,10 @@ size_t dl_objective_transform(const dl_objective *o, double *m, size_t n)
 	case DL_OBJ_REGLOGISTIC:
 		for (size_t r = 0; r < n; r++)
 			m[r] = sigmoid(m[r]);
+		return 1;
+	case DL_OBJ_GBDT_EXPONENTIAL:
+		for (size_t r = 0; r < n; r++)
+			m[r] = sigmoid(2.0 * m[r]);
 		return 1;
 	case DL_OBJ_POISSON:
 		for (size_t r = 0; r < n; r++)

@@ -17,6 +17,15 @@
  *                        for pair (i above j), p = sigmoid(s_i - s_j), g_i -= (1 - p),
  *                        g_j += (1 - p), h_i, h_j += 2 p (1 - p); each row is paired with
  *                        one row of another label drawn at random
+ *
+ * The first-order boosting of dl-gbdt (gbdt.h) computes its own residuals; it adds three
+ * names whose predictions differ from the above only in the transformation:
+ *   gbdt:huber           Huber's loss; predictions are the margins (default metric rmse)
+ *   gbdt:quantile        the pinball loss of a quantile; predictions are the margins (mae)
+ *   gbdt:exponential     AdaBoost's exponential loss l = exp(-(2y - 1) m) on labels 0/1;
+ *                        p = sigmoid(2 m) (Friedman, Hastie & Tibshirani 2000; scikit-learn's
+ *                        predict_proba); the base margin of a base score p is logit(p) / 2
+ * Their gradients here are those of squared error (they are not trained by boost.c).
  * Gradients and hessians are multiplied by the row weights (and scale_pos_weight for the
  * positive rows of binary objectives); hessians are at least 1e-16.
  */
@@ -26,10 +35,12 @@
 #include <stdint.h>
 #include "core/error.h"
 #include "core/rng.h"
+#include "data/table.h"
 
 enum dl_obj {
 	DL_OBJ_SQUARED, DL_OBJ_ABSOLUTE, DL_OBJ_PSEUDOHUBER, DL_OBJ_LOGISTIC, DL_OBJ_REGLOGISTIC,
 	DL_OBJ_LOGITRAW, DL_OBJ_POISSON, DL_OBJ_SOFTPROB, DL_OBJ_SOFTMAX, DL_OBJ_PAIRWISE,
+	DL_OBJ_GBDT_HUBER, DL_OBJ_GBDT_QUANTILE, DL_OBJ_GBDT_EXPONENTIAL,
 	DL_OBJ_NONE
 };
 
@@ -50,6 +61,15 @@ const char *dl_objective_default_metric(enum dl_obj kind);
  * poisson; integers in [0, nclass) for multi-class. Returns 0, or -1 with e filled
  * ("row 12: label 3 is outside [0, 3)"; row numbers are 1-based). */
 int dl_objective_check_labels(const dl_objective *o, const float *y, size_t n, dl_err *e);
+/* The same checks as table options, so that the reader rejects a bad label at its line
+ * ("train.csv:12: label 3 is outside [0, 1] (objective binary:logistic)"): sets
+ * t->label_range and its fields for the objectives that restrict labels; the texts
+ * live in r, which must outlive the read. */
+typedef struct dl_label_texts {
+	char range[48], why[64];
+} dl_label_texts;
+void dl_objective_label_options(const dl_objective *o, dl_label_texts *r,
+				dl_table_options *t);
 /* The base score (in prediction space) that minimises the loss of a constant: the
  * weighted mean for squared error, logistic and poisson, the weighted median for
  * absolute and pseudo-Huber error, 0.5 for multi-class and ranking. */

@@ -1,10 +1,13 @@
 /*
- * params.c — boosting parameters by XGBoost's names (boost.h).
+ * params.c — boosting parameters: dl-xgb's by XGBoost's names (boost.h), dl-gbdt's by
+ * scikit-learn's (gbdt.h).
  */
 #include "tree/boost.h"
+#include "tree/gbdt.h"
 
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -170,7 +173,7 @@ int dl_boost_set(dl_boost_params *p, const char *k, const char *v, dl_err *e)
 	if (IS("max_bin"))
 		return inum(k, v, 2, 256, &p->max_bin, e);
 	if (IS("objective")) {
-		if (dl_objective_parse(v, &p->obj.kind) < 0)
+		if (dl_objective_parse(v, &p->obj.kind) < 0 || strncmp(v, "gbdt:", 5) == 0)
 			return dl_errf(e, "objective: '%s' is not supported", v);
 		return 0;
 	}
@@ -243,4 +246,192 @@ int dl_boost_check(const dl_boost_params *p, dl_err *e)
 		return dl_errf(e, "base_score must be positive for count:poisson (got %g)",
 			       p->base_score);
 	return 0;
+}
+
+/* ---- dl-gbdt's parameters (gbdt.h) */
+
+static const struct {
+	const char *name;
+	int loss;
+} losses[] = {
+	{ "squared", DL_LOSS_SQUARED }, { "squared_error", DL_LOSS_SQUARED },
+	{ "absolute", DL_LOSS_ABSOLUTE }, { "absolute_error", DL_LOSS_ABSOLUTE },
+	{ "huber", DL_LOSS_HUBER }, { "quantile", DL_LOSS_QUANTILE },
+	{ "logistic", DL_LOSS_LOGISTIC }, { "log_loss", DL_LOSS_LOGISTIC },
+	{ "exponential", DL_LOSS_EXPONENTIAL },
+};
+
+const char *dl_gbdt_loss_name(int loss)
+{
+	for (size_t i = 0; i < sizeof losses / sizeof *losses; i++)
+		if (losses[i].loss == loss)
+			return losses[i].name;
+	return "squared";
+}
+
+void dl_gbdt_defaults(dl_gbdt_params *p)
+{
+	memset(p, 0, sizeof *p);
+	p->algorithm = DL_GBDT_GRADIENT;
+	p->loss = -1;
+	p->alpha = 0.9;
+	p->learning_rate = NAN;
+	p->rounds = -1;
+	p->max_depth = -1;
+	p->min_samples_leaf = 1;
+	p->subsample = 1.0;
+	p->max_features = 1.0;
+	p->max_bin = 256;
+	p->seed = 1;
+}
+
+void dl_gbdt_params_free(dl_gbdt_params *p)
+{
+	for (int i = 0; i < p->nmetrics; i++)
+		dl_free(p->metrics[i]);
+	p->nmetrics = 0;
+}
+
+static int real(const char *k, const char *v, double *out, dl_err *e)
+{
+	char *end;
+	errno = 0;
+	double d = strtod(v, &end);
+	if (end == v || *end || errno == ERANGE || !isfinite(d))
+		return dl_errf(e, "%s: '%s' is not a number", k, v);
+	*out = d;
+	return 0;
+}
+
+int dl_gbdt_set(dl_gbdt_params *p, const char *k, const char *v, dl_err *e)
+{
+	double d;
+#define IS(a) (strcmp(k, a) == 0)
+	if (IS("loss")) {
+		for (size_t i = 0; i < sizeof losses / sizeof *losses; i++)
+			if (strcmp(v, losses[i].name) == 0) {
+				p->loss = losses[i].loss;
+				return 0;
+			}
+		return dl_errf(e, "loss: '%s' is not squared, absolute, huber, quantile, logistic "
+			       "or exponential", v);
+	}
+	if (IS("algorithm")) {
+		if (strcmp(v, "gradient") == 0)
+			p->algorithm = DL_GBDT_GRADIENT;
+		else if (strcmp(v, "adaboost") == 0 || strcmp(v, "SAMME") == 0)
+			p->algorithm = DL_GBDT_ADABOOST;
+		else
+			return dl_errf(e, "algorithm: '%s' is not gradient or adaboost", v);
+		return 0;
+	}
+	if (IS("alpha")) {
+		if (real(k, v, &d, e) < 0)
+			return -1;
+		if (!(d > 0 && d < 1))
+			return dl_errf(e, "alpha must be in (0, 1) (got %s)", v);
+		p->alpha = d;
+		return 0;
+	}
+	if (IS("learning_rate") || IS("eta")) {
+		if (real(k, v, &d, e) < 0)
+			return -1;
+		if (!(d > 0))
+			return dl_errf(e, "learning_rate must be positive (got %s)", v);
+		p->learning_rate = d;
+		return 0;
+	}
+	if (IS("n_estimators") || IS("num_round"))
+		return inum(k, v, 1, 1 << 24, &p->rounds, e);
+	if (IS("max_depth"))
+		return inum(k, v, 1, 30, &p->max_depth, e);
+	if (IS("min_samples_leaf"))
+		return inum(k, v, 1, 1 << 30, &p->min_samples_leaf, e);
+	if (IS("max_bin"))
+		return inum(k, v, 2, 65535, &p->max_bin, e);
+	if (IS("early_stopping_rounds") || IS("n_iter_no_change"))
+		return inum(k, v, 0, 1 << 30, &p->early_stopping, e);
+	if (IS("num_class"))
+		return inum(k, v, 2, 1 << 20, &p->num_class, e);
+	if (IS("subsample")) {
+		if (real(k, v, &d, e) < 0)
+			return -1;
+		if (!(d > 0 && d <= 1))
+			return dl_errf(e, "subsample must be in (0, 1] (got %s)", v);
+		p->subsample = d;
+		return 0;
+	}
+	if (IS("max_features")) {
+		if (strcmp(v, "sqrt") == 0 || strcmp(v, "auto") == 0)
+			d = -1;
+		else if (strcmp(v, "log2") == 0)
+			d = -2;
+		else if (real(k, v, &d, e) < 0)
+			return -1;
+		else if (!(d > 0) || (d > 1 && d != floor(d)))
+			return dl_errf(e, "max_features must be a fraction in (0, 1], a count, sqrt "
+				       "or log2 (got %s)", v);
+		p->max_features = d;
+		return 0;
+	}
+	if (IS("eval_metric")) {
+		if (!dl_metric_known(v, NULL))
+			return dl_errf(e, "eval_metric: '%s' is not a known metric", v);
+		if (p->nmetrics == DL_BOOST_MAX_METRICS)
+			return dl_errf(e, "eval_metric: at most %d metrics", DL_BOOST_MAX_METRICS);
+		p->metrics[p->nmetrics++] = dl_strdup(v);
+		return 0;
+	}
+#undef IS
+	return 1;
+}
+
+int dl_gbdt_check(const dl_gbdt_params *p, dl_err *e)
+{
+	if (p->algorithm == DL_GBDT_ADABOOST) {
+		if (p->loss >= 0)
+			return dl_errf(e, "--loss is for gradient boosting, not --algorithm adaboost");
+		if (p->subsample < 1)
+			return dl_errf(e, "--subsample is for gradient boosting, not --algorithm "
+				       "adaboost");
+	}
+	int classify = p->loss == DL_LOSS_LOGISTIC || p->loss == DL_LOSS_EXPONENTIAL ||
+		       p->algorithm == DL_GBDT_ADABOOST;
+	if (p->num_class && !classify)
+		return dl_errf(e, "num_class is only for --loss logistic");
+	if (p->loss == DL_LOSS_EXPONENTIAL && p->num_class > 2)
+		return dl_errf(e, "loss exponential supports two classes");
+	return 0;
+}
+
+char *dl_gbdt_params_json(const dl_gbdt_params *p, int loss, int K)
+{
+	char buf[1024];
+	int adaboost = p->algorithm == DL_GBDT_ADABOOST;
+	double lr = isnan(p->learning_rate) ? (adaboost ? 1.0 : 0.1) : p->learning_rate;
+	int rounds = p->rounds > 0 ? p->rounds : adaboost ? 50 : 100;
+	int depth = p->max_depth > 0 ? p->max_depth : adaboost ? 1 : 3;
+	char mf[32];
+	if (p->max_features == -1)
+		snprintf(mf, sizeof mf, "\"sqrt\"");
+	else if (p->max_features == -2)
+		snprintf(mf, sizeof mf, "\"log2\"");
+	else
+		snprintf(mf, sizeof mf, "%.12g", p->max_features);
+	if (adaboost)
+		snprintf(buf, sizeof buf, "{\"algorithm\": \"adaboost\", \"learning_rate\": %.12g, "
+			 "\"n_estimators\": %d, \"max_depth\": %d, \"max_bin\": %d, "
+			 "\"n_classes\": %d, \"early_stopping_rounds\": %d, \"seed\": %llu}",
+			 lr, rounds, depth, p->max_bin, K, p->early_stopping,
+			 (unsigned long long)p->seed);
+	else
+		snprintf(buf, sizeof buf, "{\"algorithm\": \"gradient\", \"loss\": \"%s\", "
+			 "\"alpha\": %.12g, \"learning_rate\": %.12g, \"n_estimators\": %d, "
+			 "\"max_depth\": %d, \"min_samples_leaf\": %d, \"subsample\": %.12g, "
+			 "\"max_features\": %s, \"max_bin\": %d, \"early_stopping_rounds\": %d, "
+			 "\"seed\": %llu}",
+			 dl_gbdt_loss_name(loss), p->alpha, lr, rounds, depth, p->min_samples_leaf,
+			 p->subsample, mf, p->max_bin, p->early_stopping,
+			 (unsigned long long)p->seed);
+	return dl_strdup(buf);
 }

@@ -152,8 +152,12 @@ expect_err "dl-xgb: nokey.conf:2: no key before '='"
 printf 'data = tr.csv\nnum_round = 1\nfoo_bar = 1\nsave_period = 2\nnthread = 1\n' >warn.conf
 expect_status 0 dl xgb train warn.conf model_out=warn.json
 expect_err "dl-xgb: warning: warn.conf:4: 'save_period' is not supported, ignored"
-expect_err "dl-xgb: warning: parameter 'foo_bar' is not used"
+expect_err "dl-xgb: warning: warn.conf:3: parameter 'foo_bar' is not used"
 [ -s warn.json ] || fail "conf: a warning stopped training"
+# a bad value in the file names its line
+printf 'data = tr.csv\nnum_round = 1\n\nmax_depth = x\n' >badval.conf
+usage train badval.conf
+expect_err "dl-xgb: badval.conf:4: max_depth: 'x' is not an integer"
 printf 'data = nan.csv\nnum_round = 1\n' >nan.conf
 printf 'x1,x2,label\n1,2,0\n3,4,nan\n' >nan.csv
 expect_status 1 dl0 xgb train nan.conf
@@ -192,16 +196,23 @@ vg bad_train "$T/nan.csv" "nan.csv:3: label is NaN"
 printf 'x1,x2,label\n1,2,0\n3,4,1\n5,6,-inf\n' >"$T/inf.csv"
 bad_train "$T/inf.csv" "inf.csv:4: label is infinite"
 printf 'x1,x2,label\n1,2,0\n3,4,1\n5,6,3\n' >"$T/k3.csv"
-vg bad_train "$T/k3.csv" "k3.csv: row 3: label 3 is outside [0, 3) (num_class 3)" \
+vg bad_train "$T/k3.csv" "k3.csv:4: label 3 is outside [0, 3) (num_class 3)" \
 	--objective multi:softprob --num-class 3
 printf 'x1,x2,label\n1,2,0\n3,4,1.5\n' >"$T/half.csv"
-bad_train "$T/half.csv" "half.csv: row 2: label 1.5 is outside [0, 2) (num_class 2)" \
+bad_train "$T/half.csv" "half.csv:3: label 1.5 is outside [0, 2) (num_class 2)" \
 	--objective multi:softmax --num-class 2
-bad_train "$T/k3.csv" "k3.csv: row 3: label 3 is outside [0, 1] (objective binary:logistic)" \
+bad_train "$T/k3.csv" "k3.csv:4: label 3 is outside [0, 1] (objective binary:logistic)" \
 	--objective binary:logistic
 printf 'x1,x2,label\n1,2,1\n3,4,-1\n' >"$T/neg.csv"
-bad_train "$T/neg.csv" "neg.csv: row 2: label -1 is negative (objective count:poisson)" \
+bad_train "$T/neg.csv" "neg.csv:3: label -1 is outside [0, inf) (objective count:poisson)" \
 	--objective count:poisson
+printf '1 0:1\n# a comment\n3 0:2\n' >"$T/label.svm"
+bad_train "$T/label.svm" "label.svm:3: label 3 is outside [0, 1] (objective binary:logistic)" \
+	--objective binary:logistic
+# a metric that does not fit the objective fails even when nothing would show it (-q and
+# no --valid: the training metric is not computed)
+vg bad_train "$BIN" "cli-bin.csv: metric 'merror' needs class probabilities" \
+	--objective binary:logistic --metric merror
 printf 'x1,x2,label\n1,2,0\n3,4,1\n5,0\n' >"$T/ragged.csv"
 vg bad_train "$T/ragged.csv" "ragged.csv:4: row has 2 fields, the header has 3"
 printf 'x1,x2,label\n1,2,0\n3,4,1,7\n' >"$T/long.csv"
@@ -250,6 +261,8 @@ bad_use "header3.csv: no rows after the header" predict -m "$M" "$T/header3.csv"
 bad_use "empty.csv: empty input (no header)" predict -m "$M" "$T/empty.csv"
 printf 'x1,x2,x3,label\n1,2,3,0\n1,2,3,nan\n' >"$T/nan3.csv"
 vg bad_use "nan3.csv:3: label is NaN" eval -m "$M" "$T/nan3.csv"
+printf 'x1,x2,x3,label\n1,2,3,0\n1,2,3,2\n' >"$T/two3.csv"
+bad_use "two3.csv:3: label 2 is outside [0, 1] (objective binary:logistic)" eval -m "$M" "$T/two3.csv"
 printf 'x1,x2,x3,label\n1,2,3,0\n1,2,3,1,1\n' >"$T/ragged3.csv"
 bad_use "ragged3.csv:3: row has 5 fields, the header has 4" predict -m "$M" "$T/ragged3.csv"
 vg bad_use "cli-bin.csv: metric 'mlogloss' needs class probabilities" \

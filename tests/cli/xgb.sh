@@ -94,6 +94,11 @@ dl0 xgb predict -m "$T/bin.json" --leaf "$BIN" >"$T/leaf"
 dl0 xgb predict -m "$T/bin.json" --leaf --format jsonl "$BIN" | head -n 1 >"$T/leaf1.jsonl"
 [ "$(sed 's/^{"leaf": \[\(.*\)\]}$/\1/; s/, /	/g' "$T/leaf1.jsonl")" = "$(head -n 1 "$T/leaf")" ] ||
 	fail "--leaf: jsonl differs from tsv"
+# in records the leaf indices are an int64 list, the same numbers
+dl0 xgb predict -m "$T/bin.json" --leaf --format records "$BIN" | "$DL_BUILD/dl-record" head -n 1 |
+	"$DL_BUILD/dl-record" cat >"$T/leaf1.rec.jsonl"
+[ "$(sed 's/^{"leaf":{"int64":\[\(.*\)\]}}$/\1/; s/,/	/g' "$T/leaf1.rec.jsonl")" = "$(head -n 1 "$T/leaf")" ] ||
+	{ cat "$T/leaf1.rec.jsonl" >&2; fail "--leaf --format records: not the int64 leaf indices"; }
 grep -o '"left": \[[^]]*\]' "$T/bin.json" | sed 's/"left": \[//; s/\]//' >"$T/lefts"
 head -n 1 "$T/leaf" | tr '\t' '\n' | paste - "$T/lefts" | awk -F'\t' '{
 	n = split($2, l, ", "); if ($1 < 0 || $1 >= n || l[$1 + 1] != -1) bad++ }

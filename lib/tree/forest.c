@@ -1,0 +1,473 @@
+/*
+ * forest.c — training and prediction of random forests (see forest.h).
+ *
+ * Trees are grown in blocks of BLOCK trees (a constant, not the thread count): the trees
+ * of a block are grown in parallel, one grower per thread, each keeping its in-bag counts;
+ * then the block's trees add their leaf values to the OOB sums of the rows they left out,
+ * in tree order, in parallel over rows. Every sum therefore runs in the same order on any
+ * number of threads.
+ */
+#include "tree/forest.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/rng.h"
+#include "tree/bins.h"
+
+#define BLOCK 32
+
+void dl_forest_defaults(dl_forest_params *p)
+{
+	memset(p, 0, sizeof *p);
+	p->task = DL_FOREST_AUTO;
+	p->ntree = 500;
+	p->mtry_rule = DL_MTRY_DEFAULT;
+	p->min_node_size = -1;
+	p->replace = 1;
+	p->criterion = DL_CART_GINI;
+	p->max_bin = 256;
+	p->threads = 1;
+	p->seed = 1;
+}
+
+long dl_forest_mtry(const dl_forest_params *p, enum dl_forest_task task, size_t d)
+{
+	double m;
+	switch (p->mtry_rule) {
+	case DL_MTRY_SQRT: m = floor(sqrt((double)d)); break;
+	case DL_MTRY_LOG2: m = floor(log2((double)d)); break;
+	case DL_MTRY_COUNT:
+		if (p->mtry > (double)d)
+			return -1;
+		m = p->mtry;
+		break;
+	case DL_MTRY_FRACTION: m = floor(p->mtry * (double)d); break;
+	default:
+		m = task == DL_FOREST_REGRESSION ? floor((double)d / 3) : floor(sqrt((double)d));
+	}
+	return m < 1 ? 1 : (long)m;
+}
+
+enum dl_forest_task dl_forest_auto_task(const float *y, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!(y[i] >= 0 && y[i] < DL_FOREST_AUTO_CLASSES) || y[i] != floorf(y[i]))
+			return DL_FOREST_REGRESSION;
+	return DL_FOREST_CLASSIFICATION;
+}
+
+void dl_forest_free(dl_forest *f)
+{
+	if (!f)
+		return;
+	for (size_t i = 0; i < f->nfeat; i++)
+		dl_free(f->features ? f->features[i] : NULL);
+	dl_free(f->features);
+	for (size_t i = 0; i < f->ntree; i++)
+		dl_tree_free(f->trees[i]);
+	dl_free(f->trees);
+	dl_free(f->params_json);
+	dl_free(f->perm_importance);
+	dl_free(f);
+}
+
+/* ---- training */
+
+struct train {
+	const dl_forest_params *p;
+	dl_cart_params cp;
+	const dl_bins *b;
+	const float *y;
+	float *weight;          /* instance weights times class weights, or NULL */
+	size_t n, nfeat, ndraw;
+	int K;                  /* classes, 0 for regression */
+	int vdim;
+	dl_cart **cart;         /* per thread */
+	float **count;          /* per thread: n counts */
+	uint32_t **idx;         /* per thread: n row indices (sampling, OOB lists) */
+	uint32_t **perm;        /* per thread: n */
+	uint8_t *inbag;         /* BLOCK * n */
+	dl_tree **trees;
+	size_t first, ntree;    /* the block being grown */
+	double *perm_imp;       /* ntree * nfeat */
+	double *oob_sum;        /* n * vdim */
+	uint32_t *oob_n;        /* n */
+};
+
+/* The error of tree t on rows rows[0..m), feature f's values taken from perm (f = -1:
+ * none): the misclassification rate or the mean squared error. */
+static double tree_error(const struct train *tr, const dl_tree *t, const uint32_t *rows,
+			 const uint32_t *perm, size_t m, size_t f)
+{
+	double err = 0;
+	for (size_t i = 0; i < m; i++) {
+		int32_t leaf = dl_cart_leaf_binned(t, tr->b, rows[i], f, perm ? perm[i] : 0);
+		const float *v = t->value + (size_t)leaf * (size_t)t->vdim;
+		float y = tr->y[rows[i]];
+		if (tr->K) {
+			int best = 0;
+			for (int k = 1; k < tr->K; k++)
+				if (v[k] > v[best])
+					best = k;
+			err += best != (int)y;
+		} else {
+			err += ((double)v[0] - y) * ((double)v[0] - y);
+		}
+	}
+	return m ? err / (double)m : 0;
+}
+
+void dl_forest_sample(uint64_t seed, size_t tree, size_t n, size_t ndraw, int replace,
+		      float *count, uint32_t *idx, dl_rng *rng)
+{
+	dl_rng_init(rng, seed, tree);
+	memset(count, 0, n * sizeof *count);
+	if (replace) {
+		for (size_t d = 0; d < ndraw; d++)
+			count[dl_rng_below(rng, n)] += 1;
+		return;
+	}
+	/* a partial Fisher-Yates shuffle: the first ndraw of a random permutation */
+	for (size_t r = 0; r < n; r++)
+		idx[r] = (uint32_t)r;
+	for (size_t d = 0; d < ndraw && d < n; d++) {
+		size_t j = d + (size_t)dl_rng_below(rng, n - d);
+		uint32_t x = idx[j];
+		idx[j] = idx[d];
+		idx[d] = x;
+		count[x] = 1;
+	}
+}
+
+static void grow_one(struct train *tr, size_t i, int tid)
+{
+	size_t n = tr->n, tree = tr->first + i;
+	dl_rng rng;
+	float *count = tr->count[tid];
+	uint32_t *idx = tr->idx[tid];
+	dl_forest_sample(tr->p->seed, tree, n, tr->ndraw, tr->p->replace, count, idx, &rng);
+	uint8_t *inbag = tr->inbag + i * n;
+	for (size_t r = 0; r < n; r++)
+		inbag[r] = count[r] > 255 ? 255 : (uint8_t)count[r];
+	dl_tree *t = dl_cart_grow(tr->cart[tid], count, tr->weight, &tr->cp, &rng);
+	tr->trees[tree] = t;
+	if (tr->perm_imp) {
+		size_t m = 0;
+		for (size_t r = 0; r < n; r++)
+			if (!inbag[r])
+				idx[m++] = (uint32_t)r;
+		double *imp = tr->perm_imp + tree * tr->nfeat;
+		if (m == 0)
+			return;
+		double base = tree_error(tr, t, idx, NULL, m, (size_t)-1);
+		uint32_t *perm = tr->perm[tid];
+		uint8_t *used = (uint8_t *)count;   /* count is no longer needed */
+		memset(used, 0, tr->nfeat);
+		for (int32_t k = 0; k < t->n; k++)
+			if (t->left[k] >= 0)
+				used[t->feature[k]] = 1;
+		for (size_t f = 0; f < tr->nfeat; f++) {
+			if (!used[f])
+				continue;
+			memcpy(perm, idx, m * sizeof *perm);
+			dl_rng_shuffle(&rng, perm, m, sizeof *perm);
+			imp[f] = tree_error(tr, t, idx, perm, m, f) - base;
+		}
+	}
+}
+
+static void grow_block(void *ctx, size_t begin, size_t end, int tid)
+{
+	for (size_t i = begin; i < end; i++)
+		grow_one(ctx, i, tid);
+}
+
+static void oob_block(void *ctx, size_t begin, size_t end, int tid)
+{
+	struct train *tr = ctx;
+	(void)tid;
+	size_t vd = (size_t)tr->vdim;
+	for (size_t r = begin; r < end; r++)
+		for (size_t i = 0; i < tr->ntree; i++) {
+			if (tr->inbag[i * tr->n + r])
+				continue;
+			const dl_tree *t = tr->trees[tr->first + i];
+			int32_t leaf = dl_cart_leaf_binned(t, tr->b, r, (size_t)-1, 0);
+			const float *v = t->value + (size_t)leaf * vd;
+			for (size_t k = 0; k < vd; k++)
+				tr->oob_sum[r * vd + k] += v[k];
+			tr->oob_n[r]++;
+		}
+}
+
+/* Checks the labels of a classification; returns K or -1 with e filled. */
+static int class_count(const float *y, size_t n, dl_err *e)
+{
+	float mx = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!(y[i] >= 0 && y[i] < DL_FOREST_MAX_CLASSES) || y[i] != floorf(y[i]))
+			return dl_errf(e, "row %zu: label %g is not a class index 0, 1, ... (below %d); "
+				       "for regression use --task regression", i + 1, (double)y[i],
+				       DL_FOREST_MAX_CLASSES);
+		mx = y[i] > mx ? y[i] : mx;
+	}
+	return (int)mx + 1 < 2 ? 2 : (int)mx + 1;
+}
+
+static const char *criterion_name(const dl_forest_params *p, enum dl_forest_task task)
+{
+	if (p->extratrees)
+		return "extratrees";
+	if (task == DL_FOREST_REGRESSION)
+		return "variance";
+	return p->criterion == DL_CART_ENTROPY ? "entropy" : "gini";
+}
+
+static void oob_error(dl_forest *f, const struct train *tr, double *oob)
+{
+	size_t n = tr->n, vd = (size_t)tr->vdim, m = 0;
+	double acc = 0, ll = 0, se = 0, sy = 0, syy = 0;
+	for (size_t r = 0; r < n; r++) {
+		double *s = tr->oob_sum + r * vd;
+		if (tr->oob_n[r] == 0) {
+			if (oob)
+				for (size_t k = 0; k < vd; k++)
+					oob[r * vd + k] = NAN;
+			continue;
+		}
+		for (size_t k = 0; k < vd; k++)
+			s[k] /= tr->oob_n[r];
+		if (oob)
+			memcpy(oob + r * vd, s, vd * sizeof *s);
+		m++;
+		double y = tr->y[r];
+		if (tr->K) {
+			size_t best = 0;
+			for (size_t k = 1; k < vd; k++)
+				if (s[k] > s[best])
+					best = k;
+			acc += best == (size_t)y;
+			double q = s[(size_t)y];
+			q = q < 1e-15 ? 1e-15 : q > 1 - 1e-15 ? 1 - 1e-15 : q;
+			ll -= log(q);
+		} else {
+			se += (s[0] - y) * (s[0] - y);
+			sy += y;
+			syy += y * y;
+		}
+	}
+	f->oob_rows = m;
+	if (!m)
+		return;
+	if (tr->K) {
+		f->oob_accuracy = acc / (double)m;
+		f->oob_logloss = ll / (double)m;
+	} else {
+		f->oob_mse = se / (double)m;
+		double mean = sy / (double)m, var = syy / (double)m - mean * mean;
+		f->oob_r2 = var > 0 ? 1 - f->oob_mse / var : 0;
+	}
+}
+
+static char *params_json(const dl_forest_params *p, enum dl_forest_task task, long mtry,
+			 double mns, double frac)
+{
+	static const char *imp[] = { "none", "impurity", "permutation" };
+	dl_buf b = { 0 };
+	dl_buf_printf(&b, "{\"trees\": %d, \"mtry\": %ld, \"min_node_size\": %.17g, "
+		      "\"max_depth\": %d, \"sample_fraction\": %.17g, \"replace\": %s, "
+		      "\"split\": \"%s\", \"importance\": \"%s\", \"max_bin\": %d, "
+		      "\"seed\": %llu", p->ntree, mtry, mns, p->max_depth, frac,
+		      p->replace ? "true" : "false", criterion_name(p, task), imp[p->importance],
+		      p->max_bin, (unsigned long long)p->seed);
+	if (p->class_weights) {
+		dl_buf_puts(&b, ", \"class_weights\": [");
+		for (size_t k = 0; k < p->nclass_weights; k++)
+			dl_buf_printf(&b, k ? ", %.17g" : "%.17g", p->class_weights[k]);
+		dl_buf_putc(&b, ']');
+	}
+	dl_buf_puts(&b, "}");
+	dl_buf_putc(&b, 0);
+	return (char *)b.data;
+}
+
+dl_forest *dl_forest_train(const dl_forest_params *p, const dl_table *t, double *oob,
+			   dl_err *e)
+{
+	size_t n = t->nrow, d = t->ncol;
+	if (!t->label)
+		return dl_errf(e, "no label column"), NULL;
+	if (d == 0)
+		return dl_errf(e, "no feature columns"), NULL;
+	if (n > UINT32_MAX)
+		return dl_errf(e, "more than %u rows", UINT32_MAX), NULL;
+	enum dl_forest_task task = p->task == DL_FOREST_AUTO ? dl_forest_auto_task(t->label, n)
+							     : p->task;
+	int K = 0;
+	if (task == DL_FOREST_CLASSIFICATION && (K = class_count(t->label, n, e)) < 0)
+		return NULL;
+	if (task == DL_FOREST_REGRESSION)
+		for (size_t i = 0; i < n; i++)
+			if (!isfinite(t->label[i]))
+				return dl_errf(e, "row %zu: label is not finite", i + 1), NULL;
+	if (p->class_weights && task == DL_FOREST_CLASSIFICATION &&
+	    p->nclass_weights != (size_t)K)
+		return dl_errf(e, "%zu class weights for %d classes", p->nclass_weights, K), NULL;
+	long mtry = dl_forest_mtry(p, task, d);
+	if (mtry < 0)
+		return dl_errf(e, "--mtry %g is larger than the number of features (%zu)", p->mtry,
+			       d), NULL;
+	double frac = p->sample_fraction > 0 ? p->sample_fraction : p->replace ? 1.0 : 0.632;
+	double mns = p->min_node_size >= 0 ? p->min_node_size
+					   : task == DL_FOREST_REGRESSION ? 5 : 1;
+	size_t ndraw = (size_t)llround(frac * (double)n);
+	if (ndraw < 1)
+		ndraw = 1;
+
+	dl_forest *f = dl_calloc(1, sizeof *f);
+	f->task = task;
+	f->nclass = K ? K : 1;
+	f->nfeat = d;
+	f->features = dl_mallocarray(d, sizeof *f->features);
+	for (size_t i = 0; i < d; i++)
+		f->features[i] = dl_strdup(t->names[i]);
+	f->ntree = (size_t)p->ntree;
+	f->trees = dl_calloc(f->ntree + 1, sizeof *f->trees);
+	f->params_json = params_json(p, task, mtry, mns, frac);
+
+	int threads = p->threads > 0 ? p->threads : 1;
+	dl_pool *pool = dl_pool_new(threads);
+	dl_bins *b = dl_bins_build(t, p->max_bin, pool);
+	struct train tr = { 0 };
+	tr.p = p;
+	tr.cp.criterion = task == DL_FOREST_REGRESSION ? DL_CART_VARIANCE : p->criterion;
+	tr.cp.extratrees = p->extratrees;
+	tr.cp.mtry = (size_t)mtry;
+	tr.cp.min_node_size = mns;
+	tr.cp.max_depth = p->max_depth;
+	tr.b = b;
+	tr.y = t->label;
+	tr.n = n;
+	tr.nfeat = d;
+	tr.ndraw = ndraw;
+	tr.K = K;
+	tr.vdim = f->nclass;
+	if (t->weight || (p->class_weights && K)) {
+		tr.weight = dl_mallocarray(n, sizeof *tr.weight);
+		for (size_t r = 0; r < n; r++)
+			tr.weight[r] = (t->weight ? t->weight[r] : 1.0f) *
+				       (p->class_weights && K ? (float)p->class_weights[(size_t)t->label[r]]
+							      : 1.0f);
+	}
+	tr.cart = dl_mallocarray((size_t)threads, sizeof *tr.cart);
+	tr.count = dl_mallocarray((size_t)threads, sizeof *tr.count);
+	tr.idx = dl_mallocarray((size_t)threads, sizeof *tr.idx);
+	tr.perm = dl_mallocarray((size_t)threads, sizeof *tr.perm);
+	uint8_t *col = dl_cart_columns(b);
+	for (int i = 0; i < threads; i++) {
+		tr.cart[i] = dl_cart_new(b, t->label, K, NULL);
+		dl_cart_set_columns(tr.cart[i], col);
+		tr.count[i] = dl_mallocarray(n > d ? n : d, sizeof(float));
+		tr.idx[i] = dl_mallocarray(n, sizeof **tr.idx);
+		tr.perm[i] = p->importance == DL_FOREST_IMP_PERMUTATION
+				     ? dl_mallocarray(n, sizeof **tr.perm) : NULL;
+	}
+	tr.inbag = dl_mallocarray((size_t)BLOCK * n, 1);
+	tr.trees = f->trees;
+	if (p->importance == DL_FOREST_IMP_PERMUTATION)
+		tr.perm_imp = dl_calloc(f->ntree * d + 1, sizeof *tr.perm_imp);
+	tr.oob_sum = dl_calloc(n * (size_t)tr.vdim, sizeof *tr.oob_sum);
+	tr.oob_n = dl_calloc(n, sizeof *tr.oob_n);
+	for (size_t first = 0; first < f->ntree; first += BLOCK) {
+		tr.first = first;
+		tr.ntree = f->ntree - first < BLOCK ? f->ntree - first : BLOCK;
+		dl_pool_for(pool, tr.ntree, 1, grow_block, &tr);
+		dl_pool_for(pool, n, 1024, oob_block, &tr);
+	}
+	oob_error(f, &tr, oob);
+	if (tr.perm_imp) {
+		f->perm_importance = dl_calloc(d, sizeof *f->perm_importance);
+		for (size_t i = 0; i < f->ntree; i++)
+			for (size_t j = 0; j < d; j++)
+				f->perm_importance[j] += tr.perm_imp[i * d + j];
+		for (size_t j = 0; j < d; j++)
+			f->perm_importance[j] /= (double)f->ntree;
+	}
+	for (int i = 0; i < threads; i++) {
+		dl_cart_free(tr.cart[i]);
+		dl_free(tr.count[i]);
+		dl_free(tr.idx[i]);
+		dl_free(tr.perm[i]);
+	}
+	dl_free(tr.cart);
+	dl_free(tr.count);
+	dl_free(tr.idx);
+	dl_free(tr.perm);
+	dl_free(tr.inbag);
+	dl_free(tr.perm_imp);
+	dl_free(tr.oob_sum);
+	dl_free(tr.oob_n);
+	dl_free(tr.weight);
+	dl_free(col);
+	dl_bins_free(b);
+	dl_pool_free(pool);
+	return f;
+}
+
+/* ---- prediction */
+
+struct pred {
+	const dl_forest *f;
+	const dl_table *t;
+	double *out;
+};
+
+static void predict_rows(void *ctx, size_t begin, size_t end, int tid)
+{
+	struct pred *pr = ctx;
+	const dl_forest *f = pr->f;
+	size_t K = (size_t)f->nclass, nc = pr->t->ncol;
+	(void)tid;
+	for (size_t r = begin; r < end; r++) {
+		double *o = pr->out + r * K;
+		const float *x = pr->t->x + r * nc;
+		for (size_t k = 0; k < K; k++)
+			o[k] = 0;
+		for (size_t i = 0; i < f->ntree; i++) {
+			const dl_tree *t = f->trees[i];
+			const float *v = t->value + (size_t)dl_tree_leaf(t, x) * K;
+			for (size_t k = 0; k < K; k++)
+				o[k] += v[k];
+		}
+		for (size_t k = 0; k < K; k++)
+			o[k] /= (double)(f->ntree ? f->ntree : 1);
+	}
+}
+
+void dl_forest_predict(const dl_forest *f, const dl_table *t, dl_pool *pool, double *out)
+{
+	struct pred pr = { f, t, out };
+	dl_pool_for(pool, t->nrow, 256, predict_rows, &pr);
+}
+
+size_t dl_forest_output_dim(const dl_forest *f)
+{
+	return f->task == DL_FOREST_CLASSIFICATION && f->nclass > 2 ? (size_t)f->nclass : 1;
+}
+
+void dl_forest_impurity_importance(const dl_forest *f, double *out)
+{
+	for (size_t j = 0; j < f->nfeat; j++)
+		out[j] = 0;
+	for (size_t i = 0; i < f->ntree; i++) {
+		const dl_tree *t = f->trees[i];
+		for (int32_t k = 0; k < t->n; k++)
+			if (t->left[k] >= 0)
+				out[t->feature[k]] += t->gain[k];
+	}
+	for (size_t j = 0; j < f->nfeat; j++)
+		out[j] /= (double)(f->ntree ? f->ntree : 1);
+}
