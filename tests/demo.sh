@@ -1,7 +1,8 @@
 #!/bin/sh
 # The demo pipeline of the README: CSV -> records -> verify, schema, shuffle, shards,
 # JSON lines and back to CSV; a tokenizer; word vectors; an n-gram language model; boosted
-# trees; feature columns feeding a booster; a character GPT.
+# trees, a random forest and Friedman's boosting; feature columns feeding a booster; a
+# character GPT.
 # Usage: sh tests/demo.sh BUILD_DIR (run by ./bootstrap demo and, as a test, by make check).
 set -eu
 build=$(cd "${1:?usage: demo.sh BUILD_DIR}" && pwd)
@@ -81,6 +82,13 @@ run "dl-xgb train $xgbdata/exact-cancer-train.csv --valid $xgbdata/exact-cancer-
 run "dl-xgb predict -m cancer.json $xgbdata/exact-cancer-test.csv | head -n 3"
 run "dl-xgb eval -m cancer.json $xgbdata/exact-cancer-test.csv --metric auc --metric error"
 run "dl-xgb importance -m cancer.json --type gain | head -n 5"
+
+# The same data, a random forest (its out-of-bag error printed after training) and
+# Friedman's gradient boosting with the logistic loss, each scored on the held-out rows.
+run "dl-rf train $xgbdata/exact-cancer-train.csv --trees 200 -o cancer-rf.json"
+run "dl-rf eval -m cancer-rf.json $xgbdata/exact-cancer-test.csv"
+run "dl-gbdt train $xgbdata/exact-cancer-train.csv --loss logistic --n-estimators 100 -q -o cancer-gbdt.json"
+run "dl-gbdt eval -m cancer-gbdt.json $xgbdata/exact-cancer-test.csv --metric auc --metric error"
 
 # Feature columns: a spec (z-scored and raw measurements, quantile buckets of the petal
 # width, the species as a vocabulary id) fitted on the iris CSV, then applied as a stream

@@ -19,3 +19,8 @@ set -- $scores
 [ $# -eq 2 ] || fail "dl-ngram score: $# scored sentences, want 2"
 awk -v a="$1" -v b="$2" 'BEGIN { exit !(a > b) }' || fail "dl-ngram: the sentence ($1) does not score above its words reversed ($2)"
 grep -q '^Perplexity including OOVs:	' "$T/demo.out" || fail "dl-ngram ppl: no KenLM summary line"
+# dl-rf: the OOB line after training and a held-out accuracy; AUCs of 0.99 from dl-xgb,
+# dl-rf and dl-gbdt
+grep -qE '^classification, 2 classes, 200 trees: OOB accuracy 0\.9[0-9]*, logloss' "$T/demo.out" || fail "dl-rf train: no OOB line"
+grep -qE '^accuracy	0\.9[0-9]*$' "$T/demo.out" || fail "dl-rf eval: no test accuracy of 0.9 or more"
+[ "$(grep -cE '^auc	0\.99[0-9]*$' "$T/demo.out")" -ge 3 ] || fail "dl-gbdt eval: no test AUC of 0.99 or more"
