@@ -3,6 +3,7 @@
  * the data with a model's features, and writing what the library computes.
  */
 #include "gbmcli.h"
+#include "tablecli.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -177,19 +178,7 @@ static void parse_args(const struct command *c, int argc, char **argv, struct ar
 				dl_usage_error("--exclude: at most %d columns", MAX_LIST);
 			a->exclude[a->nexclude++] = optarg;
 			break;
-		case OPT_INPUT:
-			if (!strcmp(optarg, "auto"))
-				a->input = DL_TABLE_AUTO;
-			else if (!strcmp(optarg, "csv"))
-				a->input = DL_TABLE_CSV;
-			else if (!strcmp(optarg, "libsvm"))
-				a->input = DL_TABLE_LIBSVM;
-			else if (!strcmp(optarg, "records"))
-				a->input = DL_TABLE_RECORDS;
-			else
-				dl_usage_error("--input-format: '%s' is not auto, csv, libsvm or records",
-					       optarg);
-			break;
+		case OPT_INPUT: a->input = dl_cli_input_format(optarg); break;
 		case OPT_FORMAT:
 			if ((a->pred_format = dl_pred_format_parse(optarg)) < 0)
 				dl_usage_error("--format: '%s' is not tsv, jsonl or records", optarg);
@@ -220,19 +209,6 @@ static void parse_args(const struct command *c, int argc, char **argv, struct ar
 
 /* XGBoost names the features of libsvm data f0, f1, ...: such a model's features may be
  * absent from a libsvm file that never uses the highest indices. */
-static int libsvm_names(char *const *names, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		const char *s = names[i];
-		if (s[0] != 'f' || !s[1])
-			return 0;
-		for (s++; *s; s++)
-			if (*s < '0' || *s > '9')
-				return 0;
-	}
-	return 1;
-}
-
 /* Reads a data file with the command's data options; with obj, a label that objective
  * cannot take fails at its line. */
 static dl_table *load(const struct args *a, const char *path, char *const *features,
@@ -248,24 +224,7 @@ static dl_table *load(const struct args *a, const char *path, char *const *featu
 	o.group = a->group;
 	o.exclude = a->exclude;
 	o.nexclude = (size_t)a->nexclude;
-	o.require_label = need_label;
-	o.zero_based = 1;     /* libsvm index N is feature fN, as XGBoost reads it */
-	if (features) {
-		o.features = (const char *const *)features;
-		o.nfeatures = nfeat;
-		o.allow_absent = libsvm_names(features, nfeat);
-	}
-	int usage = 0;
-	dl_err e;
-	dl_table *t = dl_table_read(path, &o, &usage, &e);
-	if (!t) {
-		if (usage)
-			dl_usage_error("%s", e.msg);
-		dl_die("%s", e.msg);
-	}
-	if (need_label && !t->label)
-		dl_die("%s: no label column (name it with --label)", path ? path : "-");
-	return t;
+	return dl_cli_read_table(o, path, features, nfeat, need_label);
 }
 
 static void densify(dl_table *t)

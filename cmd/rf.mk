@@ -1,6 +1,6 @@
 # cmd — dl-rf: random forests over lib/tree (forest.h, cart.h), and its manual page.
 bin_PROGRAMS += dl-rf
-dl_rf_SOURCES = cmd/dl-rf.c
+dl_rf_SOURCES = cmd/dl-rf.c cmd/tablecli.c cmd/tablecli.h
 dl_rf_LDADD = $(DLTREE_LIBS)
 dist_man_MANS += man/dl-rf.1
 # the benchmark (bench/rf/run; not built, only distributed)

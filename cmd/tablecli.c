@@ -1,0 +1,60 @@
+/*
+ * tablecli.c — the data options shared by the tree programs (see tablecli.h).
+ */
+#include "tablecli.h"
+
+#include <string.h>
+
+#include "core/cli.h"
+#include "core/error.h"
+
+enum dl_table_format dl_cli_input_format(const char *s)
+{
+	if (!strcmp(s, "auto"))
+		return DL_TABLE_AUTO;
+	if (!strcmp(s, "csv"))
+		return DL_TABLE_CSV;
+	if (!strcmp(s, "libsvm"))
+		return DL_TABLE_LIBSVM;
+	if (!strcmp(s, "records"))
+		return DL_TABLE_RECORDS;
+	dl_usage_error("--input-format: '%s' is not auto, csv, libsvm or records", s);
+	return DL_TABLE_AUTO;
+}
+
+/* Whether every name is fN (libsvm's feature names, as XGBoost names them). */
+static int libsvm_names(char *const *names, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *s = names[i];
+		if (s[0] != 'f' || !s[1])
+			return 0;
+		for (s++; *s; s++)
+			if (*s < '0' || *s > '9')
+				return 0;
+	}
+	return 1;
+}
+
+dl_table *dl_cli_read_table(dl_table_options o, const char *path, char *const *features,
+			    size_t nfeat, int need_label)
+{
+	o.require_label = need_label;
+	o.zero_based = 1;     /* libsvm index N is feature fN, as XGBoost reads it */
+	if (features) {
+		o.features = (const char *const *)features;
+		o.nfeatures = nfeat;
+		o.allow_absent = libsvm_names(features, nfeat);
+	}
+	int usage = 0;
+	dl_err e;
+	dl_table *t = dl_table_read(path, &o, &usage, &e);
+	if (!t) {
+		if (usage)
+			dl_usage_error("%s", e.msg);
+		dl_die("%s", e.msg);
+	}
+	if (need_label && !t->label)
+		dl_die("%s: no label column (name it with --label)", path ? path : "-");
+	return t;
+}
