@@ -23,7 +23,7 @@ enum {
 	OPT_TREES = 0x100, OPT_MTRY, OPT_MNS, OPT_MAX_DEPTH, OPT_FRACTION, OPT_REPLACE,
 	OPT_NO_REPLACE, OPT_SPLIT, OPT_CLASS_WEIGHTS, OPT_IMPORTANCE, OPT_TASK, OPT_MAX_BIN,
 	OPT_OOB, OPT_LABEL, OPT_WEIGHT, OPT_EXCLUDE, OPT_INPUT, OPT_FORMAT, OPT_METRIC,
-	OPT_TYPE, OPT_STATS,
+	OPT_TYPE, OPT_STATS, OPT_QUANTREG, OPT_QUANTILES,
 };
 
 static const struct option longopts[] = {
@@ -50,6 +50,8 @@ static const struct option longopts[] = {
 	{"metric", required_argument, 0, OPT_METRIC},
 	{"type", required_argument, 0, OPT_TYPE},
 	{"with-stats", no_argument, 0, OPT_STATS},
+	{"quantreg", no_argument, 0, OPT_QUANTREG},
+	{"quantiles", required_argument, 0, OPT_QUANTILES},
 	DL_COMMON_LONGOPTS
 };
 
@@ -59,6 +61,8 @@ struct args {
 	dl_opts common;
 	dl_forest_params fp;
 	double class_weights[MAX_LIST];
+	double quantiles[MAX_LIST];
+	size_t nquantiles;
 	const char *output, *model, *label, *weight, *oob, *type;
 	const char *exclude[MAX_LIST];
 	int nexclude;
@@ -115,6 +119,20 @@ static void parse_class_weights(struct args *a, const char *s)
 	if (!p->nclass_weights)
 		dl_usage_error("--class-weights: no weights in '%s'", s);
 	p->class_weights = a->class_weights;
+}
+
+static void parse_quantiles(struct args *a, const char *s)
+{
+	char *copy = dl_strdup(s), *save = NULL;
+	a->nquantiles = 0;
+	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (a->nquantiles == MAX_LIST)
+			dl_usage_error("--quantiles: at most %d", MAX_LIST);
+		a->quantiles[a->nquantiles++] = dl_parse_double(tok, "--quantiles", 0, 1);
+	}
+	dl_free(copy);
+	if (!a->nquantiles)
+		dl_usage_error("--quantiles: no probabilities in '%s'", s);
 }
 
 static void parse_args(const struct command *c, int argc, char **argv, struct args *a)
@@ -208,6 +226,8 @@ static void parse_args(const struct command *c, int argc, char **argv, struct ar
 			a->type = optarg;
 			break;
 		case OPT_STATS: a->stats = 1; break;
+		case OPT_QUANTREG: a->fp.quantreg = 1; break;
+		case OPT_QUANTILES: parse_quantiles(a, optarg); break;
 		default: dl_cli_common(&a->common, ch, argc, argv, c->usage);
 		}
 	}
@@ -288,6 +308,8 @@ static void cmd_train(struct args *a)
 		dl_usage_error("--split variance is for regression");
 	if (p->class_weights && task != DL_FOREST_CLASSIFICATION)
 		dl_usage_error("--class-weights is for classification");
+	if (p->quantreg && task != DL_FOREST_REGRESSION)
+		dl_usage_error("--quantreg is for regression");
 	double *oob = NULL;
 	size_t K = 1;
 	if (a->oob) {
@@ -348,11 +370,25 @@ static void cmd_predict(struct args *a)
 {
 	const char *path = data_arg(a, "predict");
 	dl_forest *f = load_model(a);
+	if (a->nquantiles && !f->qrows)
+		dl_die("%s: the model has no quantile data (train a regression forest with "
+		       "--quantreg)", a->model);
 	dl_table *t = load(a, path, f->features, f->nfeat, 0);
-	double *v = predictions(a, f, t);
-	size_t k = output_values(f, v, t->nrow);
+	double *v;
+	size_t k;
+	if (a->nquantiles) {
+		dl_pool *pool = dl_pool_new(a->common.threads);
+		k = a->nquantiles;
+		v = dl_mallocarray(t->nrow * k + 1, sizeof *v);
+		dl_forest_quantiles(f, t, a->quantiles, k, pool, v);
+		dl_pool_free(pool);
+	} else {
+		v = predictions(a, f, t);
+		k = output_values(f, v, t->nrow);
+	}
 	dl_out *out = dl_out_open(a->output, 0);
-	dl_pred_write(out, a->pred_format, "prediction", v, t->nrow, k, 0);
+	dl_pred_write(out, a->pred_format, a->nquantiles ? "quantiles" : "prediction", v,
+		      t->nrow, k, 0);
 	dl_out_close(out);
 	dl_free(v);
 	dl_table_free(t);
@@ -493,9 +529,9 @@ static void cmd_dump(struct args *a)
 static const int o_train[] = { 'o', OPT_TREES, OPT_MTRY, OPT_MNS, OPT_MAX_DEPTH, OPT_FRACTION,
 			       OPT_REPLACE, OPT_NO_REPLACE, OPT_SPLIT, OPT_CLASS_WEIGHTS,
 			       OPT_IMPORTANCE, OPT_TASK, OPT_MAX_BIN, OPT_OOB, OPT_FORMAT,
-			       OPT_LABEL, OPT_WEIGHT, OPT_EXCLUDE, OPT_INPUT, 0 };
+			       OPT_LABEL, OPT_WEIGHT, OPT_EXCLUDE, OPT_INPUT, OPT_QUANTREG, 0 };
 static const int o_predict[] = { 'o', 'm', OPT_FORMAT, OPT_LABEL, OPT_WEIGHT, OPT_EXCLUDE,
-				 OPT_INPUT, 0 };
+				 OPT_INPUT, OPT_QUANTILES, 0 };
 static const int o_eval[] = { 'o', 'm', OPT_METRIC, OPT_LABEL, OPT_WEIGHT, OPT_EXCLUDE,
 			      OPT_INPUT, 0 };
 static const int o_importance[] = { 'o', 'm', OPT_TYPE, 0 };
@@ -528,6 +564,8 @@ static const struct command commands[] = {
 	  "      --importance I        none (default), impurity or permutation (computed\n"
 	  "                            on the OOB rows and stored in the model)\n"
 	  "      --max-bin N           histogram bins per feature (default 256)\n"
+	  "      --quantreg            keep the training labels and their leaves in the\n"
+	  "                            model, for predict --quantiles (regression)\n"
 	  "      --oob-predictions FILE  each row's OOB prediction (NaN when it has none)\n"
 	  "      --format F            of --oob-predictions: tsv (default), jsonl or records\n"
 	  DATA_HELP
@@ -539,6 +577,9 @@ static const struct command commands[] = {
 	  "  -m, --model FILE          the model\n"
 	  "  -o, --output FILE         write FILE instead of standard output\n"
 	  "      --format F            tsv (default), jsonl or records\n"
+	  "      --quantiles P,...     the quantiles P (in [0, 1]) of each row's conditional\n"
+	  "                            distribution instead (a model trained with --quantreg;\n"
+	  "                            quantile regression forests, Meinshausen 2006)\n"
 	  DATA_HELP
 	  "A label column in DATA is ignored.\n"
 	  COMMON_HELP },

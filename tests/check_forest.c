@@ -503,6 +503,70 @@ START_TEST(extratrees_entropy)
 }
 END_TEST
 
+/* Quantile regression forests by hand: two trees on one feature, four rows y = 1, 2, 3, 4.
+ * Tree 0 splits at 0.5 (rows 0, 1 left; 2, 3 right), tree 1 is one leaf. For x = 0 the
+ * weights are (1/2)(1/2 + 1/4) = 3/8 for rows 0 and 1 and (1/2)(1/4) = 1/8 for rows 2 and
+ * 3: F = 3/8, 6/8, 7/8, 1 at y = 1, 2, 3, 4. For x = 1: 1/8, 1/8, 3/8, 3/8: F = 1/8, 2/8,
+ * 5/8, 1. */
+START_TEST(quantiles_by_hand)
+{
+	dl_forest *f = dl_calloc(1, sizeof *f);
+	f->task = DL_FOREST_REGRESSION;
+	f->nclass = 1;
+	f->nfeat = 1;
+	f->features = dl_mallocarray(1, sizeof *f->features);
+	f->features[0] = dl_strdup("x0");
+	f->ntree = 2;
+	f->trees = dl_mallocarray(2, sizeof *f->trees);
+	dl_tree *t0 = dl_tree_new(1);
+	dl_tree_add(t0, -1);
+	t0->left[0] = dl_tree_add(t0, 0);
+	t0->right[0] = dl_tree_add(t0, 0);
+	t0->feature[0] = 0;
+	t0->thr[0] = 0.5f;
+	dl_tree *t1 = dl_tree_new(1);
+	dl_tree_add(t1, -1);
+	f->trees[0] = t0;
+	f->trees[1] = t1;
+	f->qrows = 4;
+	f->qy = dl_mallocarray(4, sizeof *f->qy);
+	f->qleaf = dl_mallocarray(8, sizeof *f->qleaf);
+	/* rows given out of label order, to exercise the ranking */
+	const float y[4] = { 3, 1, 4, 2 };
+	const int32_t leaf0[4] = { 2, 1, 2, 1 };
+	for (int r = 0; r < 4; r++) {
+		f->qy[r] = y[r];
+		f->qleaf[r] = leaf0[r];
+		f->qleaf[4 + r] = 0;
+	}
+	const float x[2] = { 0, 1 };
+	const float lab[2] = { 0, 0 };
+	dl_table *t = mk_table(2, 1, x, lab);
+	const double probs[] = { 0, 0.3, 0.375, 0.4, 0.75, 0.8, 0.875, 0.9, 1, 0.2, 0.25, 0.6 };
+	const double want0[] = { 1, 1, 1, 2, 2, 3, 3, 4, 4, 1, 1, 2 };
+	const double want1[] = { 1, 3, 3, 3, 4, 4, 4, 4, 4, 2, 2, 3 };
+	double out[24];
+	dl_forest_quantiles(f, t, probs, 12, test_pool(), out);
+	for (int j = 0; j < 12; j++) {
+		ck_assert_msg(out[j] == want0[j], "x=0 p=%g: %g, want %g", probs[j], out[j], want0[j]);
+		ck_assert_msg(out[12 + j] == want1[j], "x=1 p=%g: %g, want %g", probs[j], out[12 + j],
+			      want1[j]);
+	}
+	/* written and read back: the same quantiles */
+	dl_free(model_text(f, "q.json"));
+	dl_err e;
+	dl_forest *g = dl_forest_read(tpath("q.json"), &e);
+	ck_assert_msg(g != NULL, "%s", e.msg);
+	ck_assert_uint_eq(g->qrows, 4);
+	double out2[24];
+	dl_forest_quantiles(g, t, probs, 12, test_pool(), out2);
+	ck_assert_mem_eq(out, out2, sizeof out);
+	dl_forest_free(g);
+	dl_forest_free(f);
+	dl_table_free(t);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("forest");
@@ -519,6 +583,7 @@ int main(void)
 	tcase_add_test(tc, bad_models);
 	tcase_add_test(tc, train_errors);
 	tcase_add_test(tc, extratrees_entropy);
+	tcase_add_test(tc, quantiles_by_hand);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);

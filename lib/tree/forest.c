@@ -71,6 +71,8 @@ void dl_forest_free(dl_forest *f)
 	dl_free(f->trees);
 	dl_free(f->params_json);
 	dl_free(f->perm_importance);
+	dl_free(f->qy);
+	dl_free(f->qleaf);
 	dl_free(f);
 }
 
@@ -95,6 +97,7 @@ struct train {
 	double *perm_imp;       /* ntree * nfeat */
 	double *oob_sum;        /* n * vdim */
 	uint32_t *oob_n;        /* n */
+	dl_forest *forest;
 };
 
 /* The error of tree t on rows rows[0..m), feature f's values taken from perm (f = -1:
@@ -203,6 +206,18 @@ static void oob_block(void *ctx, size_t begin, size_t end, int tid)
 		}
 }
 
+/* Quantile data: the leaf of every training row in each tree of the range. */
+static void qleaf_trees(void *ctx, size_t begin, size_t end, int tid)
+{
+	struct train *tr = ctx;
+	dl_forest *f = tr->forest;
+	(void)tid;
+	for (size_t i = begin; i < end; i++)
+		for (size_t r = 0; r < tr->n; r++)
+			f->qleaf[i * tr->n + r] = dl_cart_leaf_binned(f->trees[i], tr->b, r,
+								      (size_t)-1, 0);
+}
+
 /* Checks the labels of a classification; returns K or -1 with e filled. */
 static int class_count(const float *y, size_t n, dl_err *e)
 {
@@ -283,6 +298,8 @@ static char *params_json(const dl_forest_params *p, enum dl_forest_task task, lo
 		      "\"seed\": %llu", p->ntree, mtry, mns, p->max_depth, frac,
 		      p->replace ? "true" : "false", criterion_name(p, task), imp[p->importance],
 		      p->max_bin, (unsigned long long)p->seed);
+	if (p->quantreg && task == DL_FOREST_REGRESSION)
+		dl_buf_puts(&b, ", \"quantreg\": true");
 	if (p->class_weights) {
 		dl_buf_puts(&b, ", \"class_weights\": [");
 		for (size_t k = 0; k < p->nclass_weights; k++)
@@ -388,6 +405,14 @@ dl_forest *dl_forest_train(const dl_forest_params *p, const dl_table *t, double 
 		dl_pool_for(pool, n, 1024, oob_block, &tr);
 	}
 	oob_error(f, &tr, oob);
+	if (p->quantreg && task == DL_FOREST_REGRESSION) {
+		tr.forest = f;
+		f->qrows = n;
+		f->qy = dl_mallocarray(n, sizeof *f->qy);
+		memcpy(f->qy, t->label, n * sizeof *f->qy);
+		f->qleaf = dl_mallocarray(f->ntree * n, sizeof *f->qleaf);
+		dl_pool_for(pool, f->ntree, 1, qleaf_trees, &tr);
+	}
 	if (tr.perm_imp) {
 		f->perm_importance = dl_calloc(d, sizeof *f->perm_importance);
 		for (size_t i = 0; i < f->ntree; i++)

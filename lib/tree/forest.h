@@ -32,8 +32,19 @@
  *    "features": [...], "params": {...},
  *    "oob": {"rows": N, "accuracy": A, "logloss": L} | {"rows": N, "mse": M, "r2": R},
  *    "importance": {"type": "permutation", "values": [...]}      (when computed)
+ *    "quantreg": {"y": [n labels], "leaves": [[n leaf indices], ...one per tree]}
+ *                                 (regression trained with quantreg)
  *    "trees": [tree, ...]}        (model.h's dl_tree_json_put, vdim K or 1)
  * Reading validates all of it: a model file is outside data.
+ *
+ * Quantile regression forests (Meinshausen 2006, "Quantile Regression Forests", JMLR
+ * 7:983-999): a regression forest trained with quantreg keeps the labels of its n training
+ * rows and the leaf each of them falls into in each tree (all n rows, in the bag or not, as
+ * in the paper). For a new row x that reaches leaf l_t(x) of tree t, training row i has the
+ * weight w_i(x) = (1/T) sum_t [i in l_t(x)] / |l_t(x)|, the estimated conditional
+ * distribution is F(y | x) = sum_i w_i(x) [y_i <= y], and the alpha-quantile is the
+ * smallest training label y with F(y | x) >= alpha (up to a rounding slack of 1e-12).
+ * Instance weights do not enter the quantile weights.
  */
 #ifndef DL_TREE_FOREST_H
 #define DL_TREE_FOREST_H
@@ -72,6 +83,7 @@ typedef struct dl_forest_params {
 	const double *class_weights;    /* NULL, or nclass_weights weights of the classes */
 	size_t nclass_weights;
 	int max_bin;                    /* default 256 */
+	int quantreg;                   /* 1: keep what quantile predictions need */
 	int threads;                    /* >= 1 */
 	uint64_t seed;
 } dl_forest_params;
@@ -88,6 +100,11 @@ typedef struct dl_forest {
 	size_t oob_rows;
 	double oob_accuracy, oob_logloss, oob_mse, oob_r2;
 	double *perm_importance;        /* nfeat, or NULL */
+	/* quantile regression (qrows 0: none): the training labels, and the leaf of training
+	 * row r in tree i at qleaf[i * qrows + r] */
+	size_t qrows;
+	float *qy;
+	int32_t *qleaf;
 } dl_forest;
 
 void dl_forest_defaults(dl_forest_params *p);
@@ -117,6 +134,11 @@ void dl_forest_predict(const dl_forest *f, const dl_table *t, dl_pool *pool, dou
 /* The values of one row as dl-rf predict prints them: for binary classification the
  * probability of class 1 only. Returns the number of values per row (1, K or 1). */
 size_t dl_forest_output_dim(const dl_forest *f);
+/* Quantile predictions of a forest with quantile data (f->qrows > 0): for every row of
+ * dense table t, the nq quantiles probs[0..nq) (each in [0, 1]) of its estimated
+ * conditional distribution, out[r * nq + j]. Rows are spread over the pool. */
+void dl_forest_quantiles(const dl_forest *f, const dl_table *t, const double *probs,
+			 size_t nq, dl_pool *pool, double *out);
 /* Impurity importance of each feature (out[nfeat]), from the trees' gains. */
 void dl_forest_impurity_importance(const dl_forest *f, double *out);
 

@@ -40,6 +40,24 @@ void dl_forest_write(const dl_forest *f, dl_out *out)
 			dl_buf_printf(&b, i ? ", %.17g" : "%.17g", f->perm_importance[i]);
 		dl_buf_puts(&b, "]}");
 	}
+	if (f->qrows) {
+		dl_buf_puts(&b, ",\n \"quantreg\": {\"y\": [");
+		for (size_t r = 0; r < f->qrows; r++)
+			dl_buf_printf(&b, r ? ", %.9g" : "%.9g", (double)f->qy[r]);
+		dl_buf_puts(&b, "],\n  \"leaves\": [");
+		for (size_t i = 0; i < f->ntree; i++) {
+			dl_buf_puts(&b, i ? ",\n   [" : "\n   [");
+			const int32_t *l = f->qleaf + i * f->qrows;
+			for (size_t r = 0; r < f->qrows; r++)
+				dl_buf_printf(&b, r ? ",%d" : "%d", (int)l[r]);
+			dl_buf_putc(&b, ']');
+			if (b.len >= (1u << 20)) {
+				dl_out_write(out, b.data, b.len);
+				dl_buf_clear(&b);
+			}
+		}
+		dl_buf_puts(&b, "]}");
+	}
 	dl_buf_puts(&b, ",\n \"trees\": [");
 	for (size_t i = 0; i < f->ntree; i++) {
 		dl_buf_puts(&b, i ? ",\n  " : "\n  ");
@@ -61,6 +79,47 @@ static int get_number(const cJSON *o, const char *key, const char *where, double
 	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble))
 		return dl_errf(e, "%s: \"%s\" is missing or not a finite number", where, key);
 	*out = v->valuedouble;
+	return 0;
+}
+
+/* The "quantreg" section: n finite labels, and per tree n indices of leaves of that tree. */
+static int read_quantreg(dl_forest *f, const cJSON *q, const char *name, dl_err *e)
+{
+	const cJSON *y = cJSON_GetObjectItemCaseSensitive(q, "y");
+	const cJSON *leaves = cJSON_GetObjectItemCaseSensitive(q, "leaves");
+	if (f->task != DL_FOREST_REGRESSION)
+		return dl_errf(e, "%s: \"quantreg\" in a classification model", name);
+	if (!cJSON_IsObject(q) || !cJSON_IsArray(y) || cJSON_GetArraySize(y) <= 0 ||
+	    !cJSON_IsArray(leaves) || (size_t)cJSON_GetArraySize(leaves) != f->ntree)
+		return dl_errf(e, "%s: \"quantreg\" is not {\"y\": [labels], \"leaves\": [one "
+			       "array per tree]}", name);
+	size_t n = (size_t)cJSON_GetArraySize(y), r = 0, i = 0;
+	if ((double)n * (double)f->ntree > 4e9)
+		return dl_errf(e, "%s: \"quantreg\" is too large", name);
+	f->qy = dl_mallocarray(n, sizeof *f->qy);
+	f->qleaf = dl_mallocarray(n * f->ntree, sizeof *f->qleaf);
+	f->qrows = n;
+	const cJSON *v, *row;
+	cJSON_ArrayForEach(v, y) {
+		if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || fabs(v->valuedouble) > 3.4e38)
+			return dl_errf(e, "%s: quantreg label %zu is not a finite float", name, r);
+		f->qy[r++] = (float)v->valuedouble;
+	}
+	cJSON_ArrayForEach(row, leaves) {
+		const dl_tree *t = f->trees[i];
+		if (!cJSON_IsArray(row) || (size_t)cJSON_GetArraySize(row) != n)
+			return dl_errf(e, "%s: quantreg leaves of tree %zu: not an array of %zu leaf "
+				       "indices", name, i, n);
+		r = 0;
+		cJSON_ArrayForEach(v, row) {
+			double d = cJSON_IsNumber(v) ? v->valuedouble : -1;
+			if (!(d >= 0 && d < t->n) || d != floor(d) || !dl_tree_is_leaf(t, (int32_t)d))
+				return dl_errf(e, "%s: quantreg leaves of tree %zu: entry %zu is not a "
+					       "leaf of the tree", name, i, r);
+			f->qleaf[i * n + r++] = (int32_t)d;
+		}
+		i++;
+	}
 	return 0;
 }
 
@@ -184,6 +243,9 @@ dl_forest *dl_forest_read_mem(const char *text, size_t len, const char *name, dl
 			f->perm_importance[i++] = v->valuedouble;
 		}
 	}
+	const cJSON *quantreg = cJSON_GetObjectItemCaseSensitive(root, "quantreg");
+	if (quantreg && read_quantreg(f, quantreg, name, e) < 0)
+		goto fail;
 	const cJSON *params = cJSON_GetObjectItemCaseSensitive(root, "params");
 	if (cJSON_IsObject(params))
 		f->params_json = cJSON_PrintUnformatted(params);
