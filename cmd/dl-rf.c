@@ -23,7 +23,7 @@ enum {
 	OPT_TREES = 0x100, OPT_MTRY, OPT_MNS, OPT_MAX_DEPTH, OPT_FRACTION, OPT_REPLACE,
 	OPT_NO_REPLACE, OPT_SPLIT, OPT_CLASS_WEIGHTS, OPT_IMPORTANCE, OPT_TASK, OPT_MAX_BIN,
 	OPT_OOB, OPT_LABEL, OPT_WEIGHT, OPT_EXCLUDE, OPT_INPUT, OPT_FORMAT, OPT_METRIC,
-	OPT_TYPE, OPT_STATS, OPT_QUANTREG, OPT_QUANTILES,
+	OPT_TYPE, OPT_STATS, OPT_QUANTREG, OPT_QUANTILES, OPT_EXACT,
 };
 
 static const struct option longopts[] = {
@@ -51,6 +51,7 @@ static const struct option longopts[] = {
 	{"type", required_argument, 0, OPT_TYPE},
 	{"with-stats", no_argument, 0, OPT_STATS},
 	{"quantreg", no_argument, 0, OPT_QUANTREG},
+	{"exact", no_argument, 0, OPT_EXACT},
 	{"quantiles", required_argument, 0, OPT_QUANTILES},
 	DL_COMMON_LONGOPTS
 };
@@ -227,6 +228,7 @@ static void parse_args(const struct command *c, int argc, char **argv, struct ar
 			break;
 		case OPT_STATS: a->stats = 1; break;
 		case OPT_QUANTREG: a->fp.quantreg = 1; break;
+		case OPT_EXACT: a->fp.exact = 1; break;
 		case OPT_QUANTILES: parse_quantiles(a, optarg); break;
 		default: dl_cli_common(&a->common, ch, argc, argv, c->usage);
 		}
@@ -529,7 +531,7 @@ static void cmd_dump(struct args *a)
 static const int o_train[] = { 'o', OPT_TREES, OPT_MTRY, OPT_MNS, OPT_MAX_DEPTH, OPT_FRACTION,
 			       OPT_REPLACE, OPT_NO_REPLACE, OPT_SPLIT, OPT_CLASS_WEIGHTS,
 			       OPT_IMPORTANCE, OPT_TASK, OPT_MAX_BIN, OPT_OOB, OPT_FORMAT,
-			       OPT_LABEL, OPT_WEIGHT, OPT_EXCLUDE, OPT_INPUT, OPT_QUANTREG, 0 };
+			       OPT_LABEL, OPT_WEIGHT, OPT_EXCLUDE, OPT_INPUT, OPT_QUANTREG, OPT_EXACT, 0 };
 static const int o_predict[] = { 'o', 'm', OPT_FORMAT, OPT_LABEL, OPT_WEIGHT, OPT_EXCLUDE,
 				 OPT_INPUT, OPT_QUANTILES, 0 };
 static const int o_eval[] = { 'o', 'm', OPT_METRIC, OPT_LABEL, OPT_WEIGHT, OPT_EXCLUDE,
@@ -564,6 +566,8 @@ static const struct command commands[] = {
 	  "      --importance I        none (default), impurity or permutation (computed\n"
 	  "                            on the OOB rows and stored in the model)\n"
 	  "      --max-bin N           histogram bins per feature (default 256)\n"
+	  "      --exact               exact splits: between any two distinct values of a\n"
+	  "                            feature in the node, at their midpoint (no bins)\n"
 	  "      --quantreg            keep the training labels and their leaves in the\n"
 	  "                            model, for predict --quantiles (regression)\n"
 	  "      --oob-predictions FILE  each row's OOB prediction (NaN when it has none)\n"

@@ -567,6 +567,60 @@ START_TEST(quantiles_by_hand)
 }
 END_TEST
 
+/* Ranks: distinct values in order, -0 and 0 one value, NaN missing; an exact split at the
+ * midpoint between the two values around the cut, rows looked up by rank. */
+START_TEST(exact_ranks_and_midpoints)
+{
+	const float x[6] = { 3, -0.0f, 0, NAN, 1, 3 };
+	const float y[6] = { 1, 0, 0, 0, 0, 1 };
+	dl_table *t = mk_table(6, 1, x, y);
+	dl_ranks *rk = dl_ranks_build(t, test_pool());
+	ck_assert_uint_eq(rk->nuniq[0], 3);
+	ck_assert_uint_eq(rk->max_uniq, 3);
+	ck_assert(rk->uval[0][0] == 0 && rk->uval[0][1] == 1 && rk->uval[0][2] == 3);
+	const uint32_t want[6] = { 2, 0, 0, DL_RANK_MISSING, 1, 2 };
+	for (int r = 0; r < 6; r++)
+		ck_assert_uint_eq(rk->code[r], want[r]);
+	ck_assert_int_eq(rk->has_missing[0], 1);
+	dl_cart *c = dl_cart_new_exact(rk, t->label, 2);
+	dl_cart_params p = params(DL_CART_GINI);
+	dl_rng rng;
+	dl_rng_init(&rng, 1, 0);
+	dl_tree *tr = dl_cart_grow(c, NULL, NULL, &p, &rng);
+	/* class 1 is exactly the rows with value 3: the cut between 1 and 3, at 2; the missing
+	 * row (class 0) goes left with the other class-0 rows */
+	ck_assert_int_eq(tr->n, 3);
+	ck_assert_float_eq(tr->thr[0], 2.0f);
+	ck_assert_int_eq(tr->default_left[0], 1);
+	for (size_t r = 0; r < 6; r++) {
+		int32_t leaf = dl_cart_leaf_ranked(tr, rk, r, (size_t)-1, 0);
+		ck_assert_int_eq(leaf, dl_tree_leaf(tr, &x[r]));
+		ck_assert_float_eq(tr->value[leaf * 2 + 1], y[r]);
+	}
+	/* read as row 0's value, row 1 goes right */
+	ck_assert_int_eq(dl_cart_leaf_ranked(tr, rk, 1, 0, 0), tr->right[0]);
+	/* a midpoint that rounds down to the lower value is replaced by the upper one */
+	const float x2[2] = { 1.0f, nextafterf(1.0f, 2.0f) };
+	const float y2[2] = { 0, 1 };
+	dl_table *t2 = mk_table(2, 1, x2, y2);
+	dl_ranks *rk2 = dl_ranks_build(t2, test_pool());
+	dl_cart *c2 = dl_cart_new_exact(rk2, t2->label, 2);
+	dl_tree *tr2 = dl_cart_grow(c2, NULL, NULL, &p, &rng);
+	ck_assert_int_eq(tr2->n, 3);
+	ck_assert(x2[0] < tr2->thr[0] && x2[1] >= tr2->thr[0]);
+	ck_assert_int_eq(dl_tree_leaf(tr2, &x2[0]), tr2->left[0]);
+	ck_assert_int_eq(dl_tree_leaf(tr2, &x2[1]), tr2->right[0]);
+	dl_tree_free(tr2);
+	dl_cart_free(c2);
+	dl_ranks_free(rk2);
+	dl_table_free(t2);
+	dl_tree_free(tr);
+	dl_cart_free(c);
+	dl_ranks_free(rk);
+	dl_table_free(t);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("forest");
@@ -575,6 +629,7 @@ int main(void)
 	tcase_add_test(tc, gini_entropy_split);
 	tcase_add_test(tc, variance_split);
 	tcase_add_test(tc, missing_default);
+	tcase_add_test(tc, exact_ranks_and_midpoints);
 	tc = tcase(s, "forest", 1);
 	tcase_add_test(tc, bootstrap_counts);
 	tcase_add_test(tc, oob_bookkeeping);

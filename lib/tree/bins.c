@@ -249,3 +249,87 @@ void dl_bins_free(dl_bins *b)
 	dl_free(b->bm);
 	dl_free(b);
 }
+
+/* ---- ranks (exact splits) */
+
+struct rank_ctx {
+	const dl_table *t;
+	dl_ranks *rk;
+	uint64_t **keys, **tmp;         /* per thread: nrow each */
+};
+
+static void rank_feature(void *arg, size_t begin, size_t end, int tid)
+{
+	struct rank_ctx *c = arg;
+	const dl_table *t = c->t;
+	dl_ranks *rk = c->rk;
+	size_t n = rk->nrow;
+	uint64_t *keys = c->keys[tid], *tmp = c->tmp[tid];
+	for (size_t f = begin; f < end; f++) {
+		uint32_t *code = rk->code + f * n;
+		size_t m = 0;
+		for (size_t r = 0; r < n; r++) {
+			float x = t->x ? t->x[r * t->ncol + f] : dl_table_get(t, r, f);
+			if (x != x) {
+				code[r] = DL_RANK_MISSING;
+				rk->has_missing[f] = 1;
+				continue;
+			}
+			keys[m++] = (uint64_t)float_key(x == 0 ? 0.0f : x) << 32 | r;
+		}
+		radix_sort_hi(keys, tmp, m);
+		float *u = dl_mallocarray(m + 1, sizeof *u);
+		uint32_t nu = 0;
+		for (size_t i = 0; i < m; i++) {
+			float x = key_float((uint32_t)(keys[i] >> 32));
+			if (nu == 0 || x != u[nu - 1])
+				u[nu++] = x;
+			code[(uint32_t)keys[i]] = nu - 1;
+		}
+		rk->uval[f] = u;
+		rk->nuniq[f] = nu;
+	}
+}
+
+dl_ranks *dl_ranks_build(const dl_table *t, dl_pool *pool)
+{
+	dl_ranks *rk = dl_calloc(1, sizeof *rk);
+	size_t n = t->nrow, d = t->ncol;
+	int nt = dl_pool_threads(pool);
+	rk->nrow = n;
+	rk->nfeat = d;
+	rk->code = dl_mallocarray(n * d + 1, sizeof *rk->code);
+	rk->nuniq = dl_calloc(d + 1, sizeof *rk->nuniq);
+	rk->uval = dl_calloc(d + 1, sizeof *rk->uval);
+	rk->has_missing = dl_calloc(d + 1, 1);
+	struct rank_ctx c = { t, rk, NULL, NULL };
+	c.keys = dl_mallocarray((size_t)nt, sizeof *c.keys);
+	c.tmp = dl_mallocarray((size_t)nt, sizeof *c.tmp);
+	for (int i = 0; i < nt; i++) {
+		c.keys[i] = dl_mallocarray(n + 1, sizeof **c.keys);
+		c.tmp[i] = dl_mallocarray(n + 1, sizeof **c.tmp);
+	}
+	dl_pool_for(pool, d, 1, rank_feature, &c);
+	for (int i = 0; i < nt; i++) {
+		dl_free(c.keys[i]);
+		dl_free(c.tmp[i]);
+	}
+	dl_free(c.keys);
+	dl_free(c.tmp);
+	for (size_t f = 0; f < d; f++)
+		rk->max_uniq = rk->nuniq[f] > rk->max_uniq ? rk->nuniq[f] : rk->max_uniq;
+	return rk;
+}
+
+void dl_ranks_free(dl_ranks *rk)
+{
+	if (!rk)
+		return;
+	for (size_t f = 0; f < rk->nfeat; f++)
+		dl_free(rk->uval[f]);
+	dl_free(rk->uval);
+	dl_free(rk->nuniq);
+	dl_free(rk->code);
+	dl_free(rk->has_missing);
+	dl_free(rk);
+}

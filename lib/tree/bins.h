@@ -39,6 +39,25 @@ dl_bins *dl_bins_build(const dl_table *t, int max_bin, dl_pool *pool);
 void dl_bins_free(dl_bins *b);
 /* The bin of x for feature f (DL_BIN_MISSING for NaN). */
 int dl_bins_find(const dl_bins *b, size_t f, float x);
+/* Exact splits (dl-rf --exact): each feature's distinct non-missing values in increasing
+ * order (uval[f][0..nuniq[f])) and the rank of every row's value among them, column-major
+ * (code[f * nrow + r]; DL_RANK_MISSING for a missing value). -0 and 0 are one value. */
+#define DL_RANK_MISSING UINT32_MAX
+
+typedef struct dl_ranks {
+	size_t nrow, nfeat;
+	uint32_t *code;
+	uint32_t *nuniq;
+	float **uval;
+	uint8_t *has_missing;
+	uint32_t max_uniq;      /* the largest nuniq */
+} dl_ranks;
+
+/* Ranks every feature of t (dense or sparse; absent sparse cells are missing), features
+ * in parallel over the pool. Never fails (allocation failure dies). */
+dl_ranks *dl_ranks_build(const dl_table *t, dl_pool *pool);
+void dl_ranks_free(dl_ranks *rk);
+
 /* Cut points of one sorted column: vals[0..n) increasing (not necessarily distinct),
  * wsum[i] = total weight of vals[0..i] (NULL = unit weights). Writes at most max_bin
  * cuts to cuts and returns their number (0 when n == 0). Exposed for the tests. */

@@ -26,7 +26,9 @@ struct frame {
 };
 
 struct dl_cart {
-	const dl_bins *b;
+	const dl_bins *b;       /* histogram splits, or */
+	const dl_ranks *rk;     /* exact splits */
+	size_t nrow, nfeat;
 	const float *y;
 	int K;                  /* classes, 0 for regression */
 	int dim;                /* statistics per bin besides the weight: K or 1 */
@@ -39,25 +41,26 @@ struct dl_cart {
 	double *stat;           /* the statistic a row adds: w (classes) or w * y */
 	uint32_t *cls;          /* where it adds it: the class, or 0 */
 	size_t *feat;           /* feature indices, shuffled per node */
-	double *hist;           /* 256 * S */
-	double *ent;            /* the non-empty bins' statistics, 256 * S */
-	uint16_t *ebin;         /* and their bins */
-	uint64_t *keys;         /* small nodes: bin << 32 | row */
+	double *hist;           /* 256 * S (exact: max_uniq * S) */
+	uint64_t *used;         /* exact: the ranks touched in hist, a bit each */
+	double *ent;            /* the non-empty bins' statistics, 256 * S (exact: n * S) */
+	uint32_t *ebin;         /* and their bins (exact: ranks) */
+	uint64_t *keys, *ktmp;  /* sorting by bin or rank: code << 32 | row */
 	double *tot, *miss, *left, *right, *ltmp, *rtmp;        /* S each */
 	struct frame *stack;
 	size_t nstack, capstack;
 };
 
-dl_cart *dl_cart_new(const dl_bins *b, const float *y, int nclass, dl_pool *pool)
+static dl_cart *cart_new(size_t n, size_t nfeat, const float *y, int nclass, size_t nent,
+			 size_t nhist, size_t nkeys)
 {
-	(void)pool;
 	dl_cart *c = dl_calloc(1, sizeof *c);
-	c->b = b;
+	c->nrow = n;
+	c->nfeat = nfeat;
 	c->y = y;
 	c->K = nclass >= 2 ? nclass : 0;
 	c->dim = c->K ? c->K : 1;
 	c->S = (size_t)c->dim + 1;
-	size_t n = b->nrow;
 	c->rows = dl_mallocarray(n + 1, sizeof *c->rows);
 	c->scratch = dl_mallocarray(n + 1, sizeof *c->scratch);
 	c->w = dl_mallocarray(n + 1, sizeof *c->w);
@@ -65,17 +68,35 @@ dl_cart *dl_cart_new(const dl_bins *b, const float *y, int nclass, dl_pool *pool
 	c->cls = dl_calloc(n + 1, sizeof *c->cls);
 	for (size_t r = 0; r < n && c->K; r++)
 		c->cls[r] = (uint32_t)y[r];
-	c->feat = dl_mallocarray(b->nfeat + 1, sizeof *c->feat);
-	c->hist = dl_calloc(256 * c->S, sizeof *c->hist);
-	c->ent = dl_mallocarray(256 * c->S, sizeof *c->ent);
-	c->ebin = dl_mallocarray(256, sizeof *c->ebin);
-	c->keys = dl_mallocarray(SMALL_NODE, sizeof *c->keys);
+	c->feat = dl_mallocarray(nfeat + 1, sizeof *c->feat);
+	c->hist = dl_calloc(nhist * c->S, sizeof *c->hist);
+	c->ent = dl_mallocarray(nent * c->S, sizeof *c->ent);
+	c->ebin = dl_mallocarray(nent, sizeof *c->ebin);
+	c->keys = dl_mallocarray(nkeys, sizeof *c->keys);
 	c->tot = dl_mallocarray(6 * c->S, sizeof *c->tot);
 	c->miss = c->tot + c->S;
 	c->left = c->miss + c->S;
 	c->right = c->left + c->S;
 	c->ltmp = c->right + c->S;
 	c->rtmp = c->ltmp + c->S;
+	return c;
+}
+
+dl_cart *dl_cart_new(const dl_bins *b, const float *y, int nclass, dl_pool *pool)
+{
+	(void)pool;
+	dl_cart *c = cart_new(b->nrow, b->nfeat, y, nclass, 256, 256, SMALL_NODE);
+	c->b = b;
+	return c;
+}
+
+dl_cart *dl_cart_new_exact(const dl_ranks *rk, const float *y, int nclass)
+{
+	size_t n = rk->nrow, nu = rk->max_uniq;
+	dl_cart *c = cart_new(n, rk->nfeat, y, nclass, (nu < n ? nu : n) + 1, nu + 1, n + 1);
+	c->rk = rk;
+	c->ktmp = dl_mallocarray(n + 1, sizeof *c->ktmp);
+	c->used = dl_calloc(nu / 64 + 1, sizeof *c->used);
 	return c;
 }
 
@@ -94,6 +115,8 @@ void dl_cart_free(dl_cart *c)
 	dl_free(c->ent);
 	dl_free(c->ebin);
 	dl_free(c->keys);
+	dl_free(c->ktmp);
+	dl_free(c->used);
 	dl_free(c->tot);
 	dl_free(c->stack);
 	dl_free(c);
@@ -156,10 +179,103 @@ static inline double score(const dl_cart *c, enum dl_cart_criterion crit, const 
 
 /* ---- one feature's bins in a node */
 
+/* Sorts keys[0..n) by their high 32 bits (codes below nu), stably: insertion sort for a
+ * few, else an LSD radix sort in as many 11-bit passes as nu needs. Returns the array that
+ * holds the result (keys or tmp). */
+static uint64_t *sort_codes(uint64_t *keys, uint64_t *tmp, size_t n, uint32_t nu)
+{
+	if (n <= SMALL_NODE) {
+		for (size_t i = 1; i < n; i++) {
+			uint64_t k = keys[i];
+			size_t j = i;
+			while (j > 0 && keys[j - 1] > k) {
+				keys[j] = keys[j - 1];
+				j--;
+			}
+			keys[j] = k;
+		}
+		return keys;
+	}
+	for (int s = 32; s < 64 && (s == 32 || (nu - 1) >> (s - 32)); s += 11) {
+		size_t count[2049] = { 0 };
+		for (size_t i = 0; i < n; i++)
+			count[((keys[i] >> s) & 2047) + 1]++;
+		for (int b = 0; b < 2048; b++)
+			count[b + 1] += count[b];
+		for (size_t i = 0; i < n; i++)
+			tmp[count[(keys[i] >> s) & 2047]++] = keys[i];
+		uint64_t *t = keys;
+		keys = tmp;
+		tmp = t;
+	}
+	return keys;
+}
+
+/* gather for exact splits: the node's distinct ranks of feature f, from a histogram over
+ * the ranks when the node is large beside their number, else by sorting its rows. */
+static size_t gather_exact(dl_cart *c, size_t f, size_t start, size_t end)
+{
+	const dl_ranks *rk = c->rk;
+	const uint32_t *code = rk->code + f * c->nrow;
+	size_t S = c->S, dim = (size_t)c->dim, cnt = end - start, m = 0;
+	uint32_t nu = rk->nuniq[f];
+	double *miss = c->miss;
+	memset(miss, 0, S * sizeof *miss);
+	if (cnt > SMALL_NODE && cnt * 4 >= nu) {
+		double *h = c->hist;
+		uint64_t *used = c->used;
+		for (size_t i = start; i < end; i++) {
+			uint32_t r = c->rows[i], k = code[r];
+			double *e = k == DL_RANK_MISSING ? miss : h + (size_t)k * S;
+			if (k != DL_RANK_MISSING)
+				used[k >> 6] |= (uint64_t)1 << (k & 63);
+			e[c->cls[r]] += c->stat[r];
+			e[dim] += c->w[r];
+		}
+		for (size_t word = 0; word <= (nu - 1) / 64; word++) {
+			for (uint64_t bits = used[word]; bits; bits &= bits - 1) {
+				uint32_t k = (uint32_t)(word * 64 + (size_t)__builtin_ctzll(bits));
+				double *e = h + (size_t)k * S;
+				c->ebin[m] = k;
+				memcpy(c->ent + m * S, e, S * sizeof *e);
+				memset(e, 0, S * sizeof *e);
+				m++;
+			}
+			used[word] = 0;
+		}
+		return m;
+	}
+	size_t nk = 0;
+	for (size_t i = start; i < end; i++) {
+		uint32_t r = c->rows[i], k = code[r];
+		if (k == DL_RANK_MISSING) {
+			miss[c->cls[r]] += c->stat[r];
+			miss[dim] += c->w[r];
+			continue;
+		}
+		c->keys[nk++] = (uint64_t)k << 32 | r;
+	}
+	const uint64_t *keys = sort_codes(c->keys, c->ktmp, nk, nu);
+	for (size_t j = 0; j < nk; j++) {
+		uint32_t k = (uint32_t)(keys[j] >> 32), r = (uint32_t)keys[j];
+		if (m == 0 || c->ebin[m - 1] != k) {
+			c->ebin[m] = k;
+			memset(c->ent + m * S, 0, S * sizeof *c->ent);
+			m++;
+		}
+		double *e = c->ent + (m - 1) * S;
+		e[c->cls[r]] += c->stat[r];
+		e[dim] += c->w[r];
+	}
+	return m;
+}
+
 /* Fills c->ent/c->ebin with the node's non-empty bins of feature f in increasing order and
  * c->miss with the missing rows' statistics; returns the number of bins. */
 static size_t gather(dl_cart *c, size_t f, size_t start, size_t end)
 {
+	if (c->rk)
+		return gather_exact(c, f, start, end);
 	const dl_bins *b = c->b;
 	const uint8_t *col = c->col + f * b->nrow;
 	size_t S = c->S, dim = (size_t)c->dim;
@@ -186,7 +302,7 @@ static size_t gather(dl_cart *c, size_t f, size_t start, size_t end)
 			c->keys[j] = key;
 		}
 		for (size_t j = 0; j < nk; j++) {
-			uint16_t code = (uint16_t)(c->keys[j] >> 32);
+			uint32_t code = (uint32_t)(c->keys[j] >> 32);
 			uint32_t r = (uint32_t)c->keys[j];
 			if (m == 0 || c->ebin[m - 1] != code) {
 				c->ebin[m] = code;
@@ -215,7 +331,7 @@ static size_t gather(dl_cart *c, size_t f, size_t start, size_t end)
 		for (uint64_t bits = used[word]; bits; bits &= bits - 1) {
 			int code = word * 64 + __builtin_ctzll(bits);
 			double *e = h + (size_t)code * S;
-			c->ebin[m] = (uint16_t)code;
+			c->ebin[m] = (uint32_t)code;
 			memcpy(c->ent + m * S, e, S * sizeof *e);
 			memset(e, 0, S * sizeof *e);
 			m++;
@@ -226,13 +342,15 @@ static size_t gather(dl_cart *c, size_t f, size_t start, size_t end)
 struct best {
 	double gain;
 	size_t feat;
-	int bin, default_left;
+	int64_t bin;            /* the last bin (rank) on the left; -1: none */
+	uint32_t next;          /* the first bin (rank) of the node on the right */
+	int default_left;
 };
 
 /* Tries the split after entry j (c->left holds entries 0..j, c->right the others), with
  * the missing rows on either side. */
 static void try_split(dl_cart *c, enum dl_cart_criterion crit, double parent, size_t f,
-		      int bin, struct best *best)
+		      uint32_t bin, uint32_t next, struct best *best)
 {
 	size_t S = c->S, dim = (size_t)c->dim;
 	double wm = c->miss[dim];
@@ -253,6 +371,7 @@ static void try_split(dl_cart *c, enum dl_cart_criterion crit, double parent, si
 			best->gain = g;
 			best->feat = f;
 			best->bin = bin;
+			best->next = next;
 			/* without missing rows, they go to the heavier side at prediction */
 			best->default_left = wm > 0 ? side == 0 : L[dim] >= R[dim];
 		}
@@ -260,9 +379,13 @@ static void try_split(dl_cart *c, enum dl_cart_criterion crit, double parent, si
 }
 
 /* The representative value of a bin, for extratrees' uniform thresholds: the bin's lower
- * cut (its value when binning was exact); below the first cut, one step below it. */
-static double bin_value(const dl_bins *b, size_t f, int bin)
+ * cut (its value when binning was exact); below the first cut, one step below it. With
+ * exact splits, the value of the rank. */
+static double bin_value(const dl_cart *c, size_t f, uint32_t bin)
 {
+	if (c->rk)
+		return c->rk->uval[f][bin];
+	const dl_bins *b = c->b;
 	const float *cuts = b->cuts[f];
 	if (bin > 0)
 		return cuts[bin - 1];
@@ -286,17 +409,17 @@ static int evaluate(dl_cart *c, const dl_cart_params *p, size_t f, size_t start,
 			R[k] += c->ent[j * S + k];
 	memset(L, 0, S * sizeof *L);
 	if (p->extratrees) {
-		double lo = bin_value(c->b, f, c->ebin[0]), hi = bin_value(c->b, f, c->ebin[m - 1]);
+		double lo = bin_value(c, f, c->ebin[0]), hi = bin_value(c, f, c->ebin[m - 1]);
 		double t = lo + dl_rng_double(rng) * (hi - lo);
 		size_t j = 0;
-		while (j + 2 < m && bin_value(c->b, f, c->ebin[j + 1]) <= t)
+		while (j + 2 < m && bin_value(c, f, c->ebin[j + 1]) <= t)
 			j++;
 		for (size_t i = 0; i <= j; i++)
 			for (size_t k = 0; k < S; k++) {
 				L[k] += c->ent[i * S + k];
 				R[k] -= c->ent[i * S + k];
 			}
-		try_split(c, p->criterion, parent, f, c->ebin[j], best);
+		try_split(c, p->criterion, parent, f, c->ebin[j], c->ebin[j + 1], best);
 		return 1;
 	}
 	for (size_t j = 0; j + 1 < m; j++) {
@@ -304,7 +427,7 @@ static int evaluate(dl_cart *c, const dl_cart_params *p, size_t f, size_t start,
 			L[k] += c->ent[j * S + k];
 			R[k] -= c->ent[j * S + k];
 		}
-		try_split(c, p->criterion, parent, f, c->ebin[j], best);
+		try_split(c, p->criterion, parent, f, c->ebin[j], c->ebin[j + 1], best);
 	}
 	return 1;
 }
@@ -354,12 +477,13 @@ dl_tree *dl_cart_grow(dl_cart *c, const float *count, const float *weight,
 		      const dl_cart_params *p, dl_rng *rng)
 {
 	const dl_bins *b = c->b;
-	size_t n = 0, nf = b->nfeat;
-	if (!c->col) {
+	const dl_ranks *rk = c->rk;
+	size_t n = 0, nf = c->nfeat;
+	if (!rk && !c->col) {
 		c->own_col = dl_cart_columns(b);
 		c->col = c->own_col;
 	}
-	for (size_t r = 0; r < b->nrow; r++) {
+	for (size_t r = 0; r < c->nrow; r++) {
 		double cn = count ? count[r] : 1;
 		if (cn <= 0)
 			continue;
@@ -383,7 +507,7 @@ dl_tree *dl_cart_grow(dl_cart *c, const float *count, const float *weight,
 		if (pure || size <= p->min_node_size || (p->max_depth > 0 && fr.depth >= p->max_depth))
 			continue;
 		double parent = score(c, p->criterion, c->tot);
-		struct best best = { -INFINITY, 0, -1, 0 };
+		struct best best = { -INFINITY, 0, -1, 0, 0 };
 		size_t tried = 0;
 		for (size_t i = 0; i < nf && tried < mtry; i++) {
 			size_t j = i + (size_t)dl_rng_below(rng, nf - i);
@@ -397,24 +521,45 @@ dl_tree *dl_cart_grow(dl_cart *c, const float *count, const float *weight,
 		/* partition the node's rows: left first */
 		/* stable: rows stay increasing, so that columns are read in order */
 		size_t f = best.feat, i = fr.start, nr = 0;
-		int miss_code = b->has_missing[f] ? DL_BIN_MISSING : -1;
-		const uint8_t *col = c->col + f * b->nrow;
-		for (size_t j = fr.start; j < fr.end; j++) {
-			uint32_t row = c->rows[j];
-			int code = col[row];
-			int left = code == miss_code ? best.default_left : code <= best.bin;
-			if (left)
-				c->rows[i++] = row;
-			else
-				c->scratch[nr++] = row;
+		if (rk) {
+			const uint32_t *code = rk->code + f * c->nrow;
+			for (size_t j = fr.start; j < fr.end; j++) {
+				uint32_t row = c->rows[j], k = code[row];
+				int left = k == DL_RANK_MISSING ? best.default_left : k <= best.bin;
+				if (left)
+					c->rows[i++] = row;
+				else
+					c->scratch[nr++] = row;
+			}
+		} else {
+			int miss_code = b->has_missing[f] ? DL_BIN_MISSING : -1;
+			const uint8_t *col = c->col + f * b->nrow;
+			for (size_t j = fr.start; j < fr.end; j++) {
+				uint32_t row = c->rows[j];
+				int code = col[row];
+				int left = code == miss_code ? best.default_left : code <= best.bin;
+				if (left)
+					c->rows[i++] = row;
+				else
+					c->scratch[nr++] = row;
+			}
 		}
 		memcpy(c->rows + i, c->scratch, nr * sizeof *c->rows);
 		int32_t l = dl_tree_add(t, fr.id), r = dl_tree_add(t, fr.id);
 		t->left[fr.id] = l;
 		t->right[fr.id] = r;
 		t->feature[fr.id] = (int32_t)f;
-		t->split_bin[fr.id] = (uint16_t)best.bin;
-		t->thr[fr.id] = b->cuts[f][best.bin];
+		if (rk) {
+			/* the midpoint between the node's values on either side, as scikit-learn
+			 * and ranger place it; rounded to a float that still separates them */
+			float lo = rk->uval[f][best.bin], hi = rk->uval[f][best.next];
+			float mid = (float)(((double)lo + (double)hi) / 2);
+			t->thr[fr.id] = lo < mid ? mid : hi;
+			t->split_bin[fr.id] = 0;
+		} else {
+			t->split_bin[fr.id] = (uint16_t)best.bin;
+			t->thr[fr.id] = b->cuts[f][best.bin];
+		}
 		t->default_left[fr.id] = (uint8_t)best.default_left;
 		t->gain[fr.id] = (float)(best.gain > 0 ? best.gain : 0);
 		push(c, r, fr.depth + 1, i, fr.end);
@@ -442,6 +587,20 @@ void dl_cart_set_columns(dl_cart *c, const uint8_t *col)
 	dl_free(c->own_col);
 	c->own_col = NULL;
 	c->col = col;
+}
+
+int32_t dl_cart_leaf_ranked(const dl_tree *t, const dl_ranks *rk, size_t r, size_t perm_f,
+			    size_t perm_r)
+{
+	size_t n = rk->nrow;
+	int32_t i = 0;
+	while (t->left[i] >= 0) {
+		size_t f = (size_t)t->feature[i];
+		uint32_t k = rk->code[f * n + (f == perm_f ? perm_r : r)];
+		int left = k == DL_RANK_MISSING ? t->default_left[i] : rk->uval[f][k] < t->thr[i];
+		i = left ? t->left[i] : t->right[i];
+	}
+	return i;
 }
 
 int32_t dl_cart_leaf_binned(const dl_tree *t, const dl_bins *b, size_t r, size_t perm_f,

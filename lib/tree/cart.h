@@ -31,6 +31,10 @@
  * Leaves (and internal nodes) hold the class frequencies X_k / W (vdim K: a probability
  * forest) or the mean S / W (vdim 1). Nodes are numbered depth first, left before right.
  *
+ * Exact splits (dl_cart_new_exact) work on the ranks of the values (bins.h's dl_ranks)
+ * in place of bins, with a histogram over the ranks for a node that is large beside their
+ * number and a radix sort of its rows by rank otherwise.
+ *
  * Histograms: a large node's statistics are accumulated per bin of each tried feature; a
  * small node's rows are sorted by bin instead, which gives the same sums without touching
  * every bin. Only the tried features are summed: with mtry much smaller than the number of
@@ -66,6 +70,11 @@ typedef struct dl_cart dl_cart;
  * grower. pool is reserved for growing one tree on several threads (unused for now; NULL
  * is fine). */
 dl_cart *dl_cart_new(const dl_bins *b, const float *y, int nclass, dl_pool *pool);
+/* A grower with exact splits: candidate splits lie between the distinct values of a
+ * feature in the node, and the threshold stored is the midpoint of the two values on either
+ * side (rounded to a float above the lower one), as scikit-learn and ranger place it. rk is
+ * borrowed. Trees grown so have no split_bin: use dl_cart_leaf_ranked. */
+dl_cart *dl_cart_new_exact(const dl_ranks *rk, const float *y, int nclass);
 void dl_cart_free(dl_cart *c);
 /* Grows a tree: count[r] (NULL: 1) the multiplicity of row r, weight[r] (NULL: 1) its
  * weight; rng draws the features of each node (and extratrees' thresholds). Returns the
@@ -83,6 +92,10 @@ void dl_cart_set_columns(dl_cart *c, const uint8_t *col);
  * the same cuts); when perm_f is a feature index, that feature's bin is read from row
  * perm_r instead (permutation importance); pass (size_t)-1 for none. */
 int32_t dl_cart_leaf_binned(const dl_tree *t, const dl_bins *b, size_t r, size_t perm_f,
+			    size_t perm_r);
+
+/* The same for a tree grown with exact splits, from the ranks it was grown on. */
+int32_t dl_cart_leaf_ranked(const dl_tree *t, const dl_ranks *rk, size_t r, size_t perm_f,
 			    size_t perm_r);
 
 /* Impurity of one node from its class weights x[0..K) (Gini index 1 - sum p_k^2, or

@@ -81,7 +81,8 @@ void dl_forest_free(dl_forest *f)
 struct train {
 	const dl_forest_params *p;
 	dl_cart_params cp;
-	const dl_bins *b;
+	const dl_bins *b;       /* histogram splits, or */
+	const dl_ranks *rk;     /* exact splits */
 	const float *y;
 	float *weight;          /* instance weights times class weights, or NULL */
 	size_t n, nfeat, ndraw;
@@ -100,6 +101,14 @@ struct train {
 	dl_forest *forest;
 };
 
+/* The leaf of training row r (feature perm_f read from row perm_r; (size_t)-1: none). */
+static inline int32_t row_leaf(const struct train *tr, const dl_tree *t, size_t r,
+			       size_t perm_f, size_t perm_r)
+{
+	return tr->rk ? dl_cart_leaf_ranked(t, tr->rk, r, perm_f, perm_r)
+		      : dl_cart_leaf_binned(t, tr->b, r, perm_f, perm_r);
+}
+
 /* The error of tree t on rows rows[0..m), feature f's values taken from perm (f = -1:
  * none): the misclassification rate or the mean squared error. */
 static double tree_error(const struct train *tr, const dl_tree *t, const uint32_t *rows,
@@ -107,7 +116,7 @@ static double tree_error(const struct train *tr, const dl_tree *t, const uint32_
 {
 	double err = 0;
 	for (size_t i = 0; i < m; i++) {
-		int32_t leaf = dl_cart_leaf_binned(t, tr->b, rows[i], f, perm ? perm[i] : 0);
+		int32_t leaf = row_leaf(tr, t, rows[i], f, perm ? perm[i] : 0);
 		const float *v = t->value + (size_t)leaf * (size_t)t->vdim;
 		float y = tr->y[rows[i]];
 		if (tr->K) {
@@ -198,7 +207,7 @@ static void oob_block(void *ctx, size_t begin, size_t end, int tid)
 			if (tr->inbag[i * tr->n + r])
 				continue;
 			const dl_tree *t = tr->trees[tr->first + i];
-			int32_t leaf = dl_cart_leaf_binned(t, tr->b, r, (size_t)-1, 0);
+			int32_t leaf = row_leaf(tr, t, r, (size_t)-1, 0);
 			const float *v = t->value + (size_t)leaf * vd;
 			for (size_t k = 0; k < vd; k++)
 				tr->oob_sum[r * vd + k] += v[k];
@@ -214,8 +223,7 @@ static void qleaf_trees(void *ctx, size_t begin, size_t end, int tid)
 	(void)tid;
 	for (size_t i = begin; i < end; i++)
 		for (size_t r = 0; r < tr->n; r++)
-			f->qleaf[i * tr->n + r] = dl_cart_leaf_binned(f->trees[i], tr->b, r,
-								      (size_t)-1, 0);
+			f->qleaf[i * tr->n + r] = row_leaf(tr, f->trees[i], r, (size_t)-1, 0);
 }
 
 /* Checks the labels of a classification; returns K or -1 with e filled. */
@@ -294,10 +302,10 @@ static char *params_json(const dl_forest_params *p, enum dl_forest_task task, lo
 	dl_buf b = { 0 };
 	dl_buf_printf(&b, "{\"trees\": %d, \"mtry\": %ld, \"min_node_size\": %.17g, "
 		      "\"max_depth\": %d, \"sample_fraction\": %.17g, \"replace\": %s, "
-		      "\"split\": \"%s\", \"importance\": \"%s\", \"max_bin\": %d, "
+		      "\"split\": \"%s\", \"importance\": \"%s\", \"max_bin\": %d, \"exact\": %s, "
 		      "\"seed\": %llu", p->ntree, mtry, mns, p->max_depth, frac,
 		      p->replace ? "true" : "false", criterion_name(p, task), imp[p->importance],
-		      p->max_bin, (unsigned long long)p->seed);
+		      p->max_bin, p->exact ? "true" : "false", (unsigned long long)p->seed);
 	if (p->quantreg && task == DL_FOREST_REGRESSION)
 		dl_buf_puts(&b, ", \"quantreg\": true");
 	if (p->class_weights) {
@@ -357,7 +365,8 @@ dl_forest *dl_forest_train(const dl_forest_params *p, const dl_table *t, double 
 
 	int threads = p->threads > 0 ? p->threads : 1;
 	dl_pool *pool = dl_pool_new(threads);
-	dl_bins *b = dl_bins_build(t, p->max_bin, pool);
+	dl_bins *b = p->exact ? NULL : dl_bins_build(t, p->max_bin, pool);
+	dl_ranks *rk = p->exact ? dl_ranks_build(t, pool) : NULL;
 	struct train tr = { 0 };
 	tr.p = p;
 	tr.cp.criterion = task == DL_FOREST_REGRESSION ? DL_CART_VARIANCE : p->criterion;
@@ -366,6 +375,7 @@ dl_forest *dl_forest_train(const dl_forest_params *p, const dl_table *t, double 
 	tr.cp.min_node_size = mns;
 	tr.cp.max_depth = p->max_depth;
 	tr.b = b;
+	tr.rk = rk;
 	tr.y = t->label;
 	tr.n = n;
 	tr.nfeat = d;
@@ -383,10 +393,14 @@ dl_forest *dl_forest_train(const dl_forest_params *p, const dl_table *t, double 
 	tr.count = dl_mallocarray((size_t)threads, sizeof *tr.count);
 	tr.idx = dl_mallocarray((size_t)threads, sizeof *tr.idx);
 	tr.perm = dl_mallocarray((size_t)threads, sizeof *tr.perm);
-	uint8_t *col = dl_cart_columns(b);
+	uint8_t *col = b ? dl_cart_columns(b) : NULL;
 	for (int i = 0; i < threads; i++) {
-		tr.cart[i] = dl_cart_new(b, t->label, K, NULL);
-		dl_cart_set_columns(tr.cart[i], col);
+		if (rk) {
+			tr.cart[i] = dl_cart_new_exact(rk, t->label, K);
+		} else {
+			tr.cart[i] = dl_cart_new(b, t->label, K, NULL);
+			dl_cart_set_columns(tr.cart[i], col);
+		}
 		tr.count[i] = dl_mallocarray(n > d ? n : d, sizeof(float));
 		tr.idx[i] = dl_mallocarray(n, sizeof **tr.idx);
 		tr.perm[i] = p->importance == DL_FOREST_IMP_PERMUTATION
@@ -438,6 +452,7 @@ dl_forest *dl_forest_train(const dl_forest_params *p, const dl_table *t, double 
 	dl_free(tr.weight);
 	dl_free(col);
 	dl_bins_free(b);
+	dl_ranks_free(rk);
 	dl_pool_free(pool);
 	return f;
 }

@@ -83,6 +83,7 @@ typedef struct dl_forest_params {
 	const double *class_weights;    /* NULL, or nclass_weights weights of the classes */
 	size_t nclass_weights;
 	int max_bin;                    /* default 256 */
+	int exact;                      /* 1: exact splits (cart.h), no binning */
 	int quantreg;                   /* 1: keep what quantile predictions need */
 	int threads;                    /* >= 1 */
 	uint64_t seed;
