@@ -36,6 +36,7 @@ struct dl_cart {
 	uint32_t *rows;         /* the tree's rows, increasing in each node's range */
 	uint32_t *scratch;      /* n: the right side of a partition */
 	const uint8_t *col;     /* the bins column-major: col[f * nrow + r] */
+	const float *bmax;      /* midpoint thresholds: the largest value of each bin, or NULL */
 	uint8_t *own_col;       /* when made here */
 	double *w;              /* count * weight of each row of the data */
 	double *stat;           /* the statistic a row adds: w (classes) or w * y */
@@ -556,6 +557,11 @@ dl_tree *dl_cart_grow(dl_cart *c, const float *count, const float *weight,
 			float mid = (float)(((double)lo + (double)hi) / 2);
 			t->thr[fr.id] = lo < mid ? mid : hi;
 			t->split_bin[fr.id] = 0;
+		} else if (c->bmax) {
+			float lo = c->bmax[f * 256 + (size_t)best.bin], hi = b->cuts[f][best.next - 1];
+			float mid = (float)(((double)lo + (double)hi) / 2);
+			t->thr[fr.id] = lo < mid ? mid : hi;
+			t->split_bin[fr.id] = (uint16_t)best.bin;
 		} else {
 			t->split_bin[fr.id] = (uint16_t)best.bin;
 			t->thr[fr.id] = b->cuts[f][best.bin];
@@ -580,6 +586,44 @@ uint8_t *dl_cart_columns(const dl_bins *b)
 				col[f * n + r] = b->bm[r * nf + f];
 	}
 	return col;
+}
+
+void dl_cart_set_bin_max(dl_cart *c, const float *bmax)
+{
+	c->bmax = bmax;
+}
+
+struct bmax_ctx {
+	const dl_bins *b;
+	const dl_table *t;
+	float *bmax;
+};
+
+static void bin_max_features(void *arg, size_t begin, size_t end, int tid)
+{
+	struct bmax_ctx *c = arg;
+	const dl_bins *b = c->b;
+	const dl_table *t = c->t;
+	(void)tid;
+	for (size_t f = begin; f < end; f++) {
+		float *m = c->bmax + f * 256;
+		for (int k = 0; k < 256; k++)
+			m[k] = -INFINITY;
+		for (size_t r = 0; r < b->nrow; r++) {
+			float x = t->x ? t->x[r * t->ncol + f] : dl_table_get(t, r, f);
+			if (x != x)
+				continue;
+			uint8_t k = b->bm[r * b->nfeat + f];
+			m[k] = x > m[k] ? x : m[k];
+		}
+	}
+}
+
+float *dl_cart_bin_max(const dl_bins *b, const dl_table *t, dl_pool *pool)
+{
+	struct bmax_ctx c = { b, t, dl_mallocarray(b->nfeat * 256 + 1, sizeof(float)) };
+	dl_pool_for(pool, b->nfeat, 1, bin_max_features, &c);
+	return c.bmax;
 }
 
 void dl_cart_set_columns(dl_cart *c, const uint8_t *col)

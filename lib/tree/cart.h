@@ -88,6 +88,19 @@ dl_tree *dl_cart_grow(dl_cart *c, const float *count, const float *weight,
 uint8_t *dl_cart_columns(const dl_bins *b);
 void dl_cart_set_columns(dl_cart *c, const uint8_t *col);
 
+/* Midpoint thresholds for histogram splits: bmax[f * 256 + k] is the largest training value
+ * of feature f in bin k (from dl_cart_bin_max; borrowed). A split after bin k whose node
+ * has its next rows in bin j then stores the midpoint between bmax[f, k] and the smallest
+ * value of bin j (its lower cut), rounded to a float above the first, instead of the cut
+ * above bin k: where binning is exact (a bin per value) that is scikit-learn's and ranger's
+ * threshold. The split's bins still decide for the grown rows; rows of the bins between k
+ * and j (none of the node's) follow the threshold, so such trees must route rows by value
+ * (dl_tree_leaf), not by dl_cart_leaf_binned. */
+void dl_cart_set_bin_max(dl_cart *c, const float *bmax);
+/* The bmax table of the dense or sparse table t binned as b (nfeat * 256 floats, -inf for
+ * empty bins; malloc'd), features spread over the pool. */
+float *dl_cart_bin_max(const dl_bins *b, const dl_table *t, dl_pool *pool);
+
 /* The leaf of row r of the binned matrix b (a row the tree was grown on, or one binned with
  * the same cuts); when perm_f is a feature index, that feature's bin is read from row
  * perm_r instead (permutation importance); pass (size_t)-1 for none. */

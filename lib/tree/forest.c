@@ -83,6 +83,7 @@ struct train {
 	dl_cart_params cp;
 	const dl_bins *b;       /* histogram splits, or */
 	const dl_ranks *rk;     /* exact splits */
+	const dl_table *t;      /* the training data (histogram splits route by value) */
 	const float *y;
 	float *weight;          /* instance weights times class weights, or NULL */
 	size_t n, nfeat, ndraw;
@@ -101,12 +102,25 @@ struct train {
 	dl_forest *forest;
 };
 
-/* The leaf of training row r (feature perm_f read from row perm_r; (size_t)-1: none). */
+/* The leaf of training row r (feature perm_f read from row perm_r; (size_t)-1: none):
+ * through the ranks with exact splits, else by the row's values (the thresholds are
+ * midpoints that the bins do not resolve: cart.h, dl_cart_set_bin_max). */
 static inline int32_t row_leaf(const struct train *tr, const dl_tree *t, size_t r,
 			       size_t perm_f, size_t perm_r)
 {
-	return tr->rk ? dl_cart_leaf_ranked(t, tr->rk, r, perm_f, perm_r)
-		      : dl_cart_leaf_binned(t, tr->b, r, perm_f, perm_r);
+	if (tr->rk)
+		return dl_cart_leaf_ranked(t, tr->rk, r, perm_f, perm_r);
+	const dl_table *x = tr->t;
+	int32_t i = 0;
+	while (t->left[i] >= 0) {
+		size_t f = (size_t)t->feature[i], rr = f == perm_f ? perm_r : r;
+		float v = x->x ? x->x[rr * x->ncol + f] : dl_table_get(x, rr, f);
+		if (v != v)
+			i = t->default_left[i] ? t->left[i] : t->right[i];
+		else
+			i = v < t->thr[i] ? t->left[i] : t->right[i];
+	}
+	return i;
 }
 
 /* The error of tree t on rows rows[0..m), feature f's values taken from perm (f = -1:
@@ -376,6 +390,7 @@ dl_forest *dl_forest_train(const dl_forest_params *p, const dl_table *t, double 
 	tr.cp.max_depth = p->max_depth;
 	tr.b = b;
 	tr.rk = rk;
+	tr.t = t;
 	tr.y = t->label;
 	tr.n = n;
 	tr.nfeat = d;
@@ -394,12 +409,14 @@ dl_forest *dl_forest_train(const dl_forest_params *p, const dl_table *t, double 
 	tr.idx = dl_mallocarray((size_t)threads, sizeof *tr.idx);
 	tr.perm = dl_mallocarray((size_t)threads, sizeof *tr.perm);
 	uint8_t *col = b ? dl_cart_columns(b) : NULL;
+	float *bmax = b ? dl_cart_bin_max(b, t, pool) : NULL;
 	for (int i = 0; i < threads; i++) {
 		if (rk) {
 			tr.cart[i] = dl_cart_new_exact(rk, t->label, K);
 		} else {
 			tr.cart[i] = dl_cart_new(b, t->label, K, NULL);
 			dl_cart_set_columns(tr.cart[i], col);
+			dl_cart_set_bin_max(tr.cart[i], bmax);
 		}
 		tr.count[i] = dl_mallocarray(n > d ? n : d, sizeof(float));
 		tr.idx[i] = dl_mallocarray(n, sizeof **tr.idx);
@@ -451,6 +468,7 @@ dl_forest *dl_forest_train(const dl_forest_params *p, const dl_table *t, double 
 	dl_free(tr.oob_n);
 	dl_free(tr.weight);
 	dl_free(col);
+	dl_free(bmax);
 	dl_bins_free(b);
 	dl_ranks_free(rk);
 	dl_pool_free(pool);
