@@ -23,7 +23,7 @@ enum {
 	OPT_TREES = 0x100, OPT_MTRY, OPT_MNS, OPT_MAX_DEPTH, OPT_FRACTION, OPT_REPLACE,
 	OPT_NO_REPLACE, OPT_SPLIT, OPT_CLASS_WEIGHTS, OPT_IMPORTANCE, OPT_TASK, OPT_MAX_BIN,
 	OPT_OOB, OPT_LABEL, OPT_WEIGHT, OPT_EXCLUDE, OPT_INPUT, OPT_FORMAT, OPT_METRIC,
-	OPT_TYPE, OPT_STATS, OPT_QUANTREG, OPT_QUANTILES, OPT_EXACT,
+	OPT_TYPE, OPT_STATS, OPT_QUANTREG, OPT_QUANTILES, OPT_EXACT, OPT_PROB, OPT_NO_PROB,
 };
 
 static const struct option longopts[] = {
@@ -52,6 +52,8 @@ static const struct option longopts[] = {
 	{"with-stats", no_argument, 0, OPT_STATS},
 	{"quantreg", no_argument, 0, OPT_QUANTREG},
 	{"exact", no_argument, 0, OPT_EXACT},
+	{"probability", no_argument, 0, OPT_PROB},
+	{"no-probability", no_argument, 0, OPT_NO_PROB},
 	{"quantiles", required_argument, 0, OPT_QUANTILES},
 	DL_COMMON_LONGOPTS
 };
@@ -229,6 +231,8 @@ static void parse_args(const struct command *c, int argc, char **argv, struct ar
 		case OPT_STATS: a->stats = 1; break;
 		case OPT_QUANTREG: a->fp.quantreg = 1; break;
 		case OPT_EXACT: a->fp.exact = 1; break;
+		case OPT_PROB: a->fp.votes = 0; break;
+		case OPT_NO_PROB: a->fp.votes = 1; break;
 		case OPT_QUANTILES: parse_quantiles(a, optarg); break;
 		default: dl_cli_common(&a->common, ch, argc, argv, c->usage);
 		}
@@ -312,6 +316,8 @@ static void cmd_train(struct args *a)
 		dl_usage_error("--class-weights is for classification");
 	if (p->quantreg && task != DL_FOREST_REGRESSION)
 		dl_usage_error("--quantreg is for regression");
+	if (p->votes && task != DL_FOREST_CLASSIFICATION)
+		dl_usage_error("--no-probability is for classification");
 	double *oob = NULL;
 	size_t K = 1;
 	if (a->oob) {
@@ -531,7 +537,7 @@ static void cmd_dump(struct args *a)
 static const int o_train[] = { 'o', OPT_TREES, OPT_MTRY, OPT_MNS, OPT_MAX_DEPTH, OPT_FRACTION,
 			       OPT_REPLACE, OPT_NO_REPLACE, OPT_SPLIT, OPT_CLASS_WEIGHTS,
 			       OPT_IMPORTANCE, OPT_TASK, OPT_MAX_BIN, OPT_OOB, OPT_FORMAT,
-			       OPT_LABEL, OPT_WEIGHT, OPT_EXCLUDE, OPT_INPUT, OPT_QUANTREG, OPT_EXACT, 0 };
+			       OPT_LABEL, OPT_WEIGHT, OPT_EXCLUDE, OPT_INPUT, OPT_QUANTREG, OPT_EXACT, OPT_PROB, OPT_NO_PROB, 0 };
 static const int o_predict[] = { 'o', 'm', OPT_FORMAT, OPT_LABEL, OPT_WEIGHT, OPT_EXCLUDE,
 				 OPT_INPUT, OPT_QUANTILES, 0 };
 static const int o_eval[] = { 'o', 'm', OPT_METRIC, OPT_LABEL, OPT_WEIGHT, OPT_EXCLUDE,
@@ -561,6 +567,10 @@ static const struct command commands[] = {
 	  "      --no-replace          draw without replacement\n"
 	  "      --split S             gini (default), entropy, variance (regression) or\n"
 	  "                            extratrees (one random threshold per tried feature)\n"
+	  "      --probability         a probability forest: leaves hold class frequencies,\n"
+	  "                            the forest predicts their mean (the default)\n"
+	  "      --no-probability      a voting forest: each tree votes for its leaf's\n"
+	  "                            majority class; predictions are vote fractions\n"
 	  "      --class-weights W,... weights of the classes 0, 1, ... (multiply the\n"
 	  "                            instance weights)\n"
 	  "      --importance I        none (default), impurity or permutation (computed\n"

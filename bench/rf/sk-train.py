@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 """scikit-learn's RandomForestClassifier on the benchmark's data (make-data.py): fit time,
-test accuracy and AUC, and the size of the pickled model.
+test accuracy and AUC, the size of the pickled model, and the time of predict_proba on the
+test rows (the best of 3 calls).
 
     /usr/bin/python3 bench/rf/sk-train.py DIR TREES THREADS
-prints: fit_seconds accuracy auc model_bytes
+prints: fit_seconds accuracy auc model_bytes predict_seconds
 """
 import os
 import pickle
@@ -26,7 +27,12 @@ def main():
     p = m.predict_proba(te["x"])[:, 1]
     acc = np.mean((p > 0.5) == te["y"])
     size = len(pickle.dumps(m, protocol=pickle.HIGHEST_PROTOCOL))
-    print("%.2f %.5f %.5f %d" % (fit, acc, roc_auc_score(te["y"], p), size))
+    pred = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        m.predict_proba(te["x"])
+        pred.append(time.perf_counter() - t0)
+    print("%.2f %.5f %.5f %d %.4f" % (fit, acc, roc_auc_score(te["y"], p), size, min(pred)))
 
 
 if __name__ == "__main__":

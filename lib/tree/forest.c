@@ -168,6 +168,23 @@ void dl_forest_sample(uint64_t seed, size_t tree, size_t n, size_t ndraw, int re
 	}
 }
 
+/* A voting tree: each leaf's frequencies become a vote for its most frequent class. */
+static void to_votes(dl_tree *t)
+{
+	int K = t->vdim;
+	for (int32_t i = 0; i < t->n; i++) {
+		if (t->left[i] >= 0)
+			continue;
+		float *v = t->value + (size_t)i * (size_t)K;
+		int best = 0;
+		for (int k = 1; k < K; k++)
+			if (v[k] > v[best])
+				best = k;
+		for (int k = 0; k < K; k++)
+			v[k] = k == best ? 1.0f : 0.0f;
+	}
+}
+
 static void grow_one(struct train *tr, size_t i, int tid)
 {
 	size_t n = tr->n, tree = tr->first + i;
@@ -179,6 +196,8 @@ static void grow_one(struct train *tr, size_t i, int tid)
 	for (size_t r = 0; r < n; r++)
 		inbag[r] = count[r] > 255 ? 255 : (uint8_t)count[r];
 	dl_tree *t = dl_cart_grow(tr->cart[tid], count, tr->weight, &tr->cp, &rng);
+	if (tr->p->votes && tr->K)
+		to_votes(t);
 	tr->trees[tree] = t;
 	if (tr->perm_imp) {
 		size_t m = 0;
@@ -322,6 +341,8 @@ static char *params_json(const dl_forest_params *p, enum dl_forest_task task, lo
 		      p->max_bin, p->exact ? "true" : "false", (unsigned long long)p->seed);
 	if (p->quantreg && task == DL_FOREST_REGRESSION)
 		dl_buf_puts(&b, ", \"quantreg\": true");
+	if (task == DL_FOREST_CLASSIFICATION)
+		dl_buf_printf(&b, ", \"probability\": %s", p->votes ? "false" : "true");
 	if (p->class_weights) {
 		dl_buf_puts(&b, ", \"class_weights\": [");
 		for (size_t k = 0; k < p->nclass_weights; k++)

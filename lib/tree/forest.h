@@ -11,6 +11,11 @@
  * replacement (each row's count of draws is its multiplicity in the tree), or that many
  * distinct rows without. Rows a tree did not draw are its out-of-bag rows.
  *
+ * Voting forests (votes): each leaf's class frequencies are replaced by a vote, 1 for the
+ * class of the largest frequency (the lowest class on ties) and 0 for the others, as soon
+ * as the tree is grown; the forest's "probabilities" are then the fractions of the trees
+ * voting for each class, and everything below applies to them unchanged.
+ *
  * OOB: row r's OOB prediction is the mean of the leaf values (class frequencies, or
  * means) of the trees for which r is out of bag; rows in every sample have none. The OOB
  * error is measured on the rows that have one: accuracy (argmax of the mean frequencies,
@@ -84,6 +89,9 @@ typedef struct dl_forest_params {
 	size_t nclass_weights;
 	int max_bin;                    /* default 256 */
 	int exact;                      /* 1: exact splits (cart.h), no binning */
+	int votes;                      /* classification: 1 each tree votes for the majority
+					 * class of its leaf (ranger without probability), 0
+					 * (default) a probability forest */
 	int quantreg;                   /* 1: keep what quantile predictions need */
 	int threads;                    /* >= 1 */
 	uint64_t seed;

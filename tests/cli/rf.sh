@@ -118,6 +118,28 @@ cmp -s "$T/ent.json" "$T/et.json" && fail "extratrees gave the entropy model"
 # class weights are recorded and change the forest
 dl0 rf train -q --trees 20 --class-weights 1,5,1 --exclude id --label class -o "$T/cw.json" "$MUL"
 grep -q '"class_weights": \[1, 5, 1\]' "$T/cw.json" || fail "--class-weights not recorded"
+# voting forests: vote fractions of 40 trees, each tree's leaves a single vote; the
+# probability forest is the default and says so
+grep -q '"probability": true' "$T/mul.json" || fail "probability forest by default"
+expect_status 0 dl rf train --trees 40 --no-probability --exclude id --label class -o "$T/vote.json" "$MUL"
+grep -q '"probability": false' "$T/vote.json" || fail "--no-probability not recorded"
+grep -q '^classification, 3 classes, 40 trees: OOB accuracy' "$T/err" || fail "votes: OOB report"
+dl0 rf predict -m "$T/vote.json" --exclude id --label class "$MUL" >"$T/vote.pred"
+awk -F'\t' '{ for (i = 1; i <= 3; i++) { v = $i * 40; if (v - int(v + 0.5) > 1e-4 || int(v + 0.5) - v > 1e-4) bad++ }
+	s = $1 + $2 + $3; if (s < 0.9999 || s > 1.0001) bad++ } END { exit bad > 0 }' "$T/vote.pred" ||
+	fail "votes: predictions are not fractions of 40 votes"
+# trees grown to purity vote as they predict; shallow ones do not
+dl0 rf train -q --trees 40 --max-depth 2 --exclude id --label class -o "$T/p2.json" "$MUL"
+dl0 rf train -q --trees 40 --max-depth 2 --no-probability --exclude id --label class -o "$T/v2.json" "$MUL"
+dl0 rf predict -m "$T/p2.json" --exclude id --label class "$MUL" >"$T/p2.pred"
+dl0 rf predict -m "$T/v2.json" --exclude id --label class "$MUL" >"$T/v2.pred"
+cmp -s "$T/p2.pred" "$T/v2.pred" && fail "votes: the same predictions as the probability forest"
+awk -F'\t' '{ for (i = 1; i <= 3; i++) { v = $i * 40; if (v - int(v + 0.5) > 1e-4 || int(v + 0.5) - v > 1e-4) bad++ } }
+	END { exit bad > 0 }' "$T/v2.pred" || fail "votes of depth-2 trees: not fractions of 40 votes"
+dl0 rf train -q --trees 40 --probability --exclude id --label class -o "$T/prob.json" "$MUL"
+same "$T/prob.json" "$T/mul.json"
+expect_status 2 dl rf train --no-probability --label y --task regression -o "$T/x.json" "$REG"
+expect_err "dl-rf: --no-probability is for classification"
 
 # ---------------------------------------------------------------- regression
 expect_status 0 dl rf train --trees 50 --label y -o "$T/reg.json" "$REG"
