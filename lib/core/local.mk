@@ -3,6 +3,7 @@ lib_libdlcore_a_SOURCES += \
 	lib/core/error.c lib/core/error.h \
 	lib/core/alloc.c lib/core/alloc.h \
 	lib/core/io.c lib/core/io.h \
+	lib/core/jscan.c lib/core/jscan.h \
 	lib/core/cli.c lib/core/cli.h \
 	lib/core/progress.c lib/core/progress.h \
 	lib/core/rng.c lib/core/rng.h \

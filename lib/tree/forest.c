@@ -498,11 +498,59 @@ dl_forest *dl_forest_train(const dl_forest_params *p, const dl_table *t, double 
 
 /* ---- prediction */
 
+/* Trees are repacked for routing: one 12-byte node per tree node, the two children of an
+ * internal node side by side (left, then right at left + 1), nodes in breadth-first order
+ * so that the top levels of a tree share cache lines; a leaf holds -1 - (its node index in
+ * the original tree), where its values are. A block of rows goes through one tree at a
+ * time, so that the tree's nodes stay in cache across the rows (a grown-out tree of 10^5
+ * nodes is about 1 MB packed; the blocks are large, a thread's share of the rows up to
+ * 16384 rows); each row's sum still runs over the trees in order, so the results are those
+ * of dl_tree_leaf. */
+struct pnode {
+	float thr;
+	uint32_t feat;          /* the feature; top bit: missing values go left */
+	int32_t left;           /* the left child (right = left + 1), or -1 - leaf */
+};
+
+#define PNODE_LEFT_MISSING 0x80000000u
+
 struct pred {
 	const dl_forest *f;
 	const dl_table *t;
 	double *out;
+	struct pnode **nodes;   /* per tree */
+	size_t block;           /* rows per block */
 };
+
+static struct pnode *pack_tree(const dl_tree *t)
+{
+	struct pnode *p = dl_mallocarray((size_t)t->n + 1, sizeof *p);
+	int32_t *queue = dl_mallocarray((size_t)t->n + 1, sizeof *queue);
+	int32_t head = 0, tail = 0, used = 1;
+	queue[tail++] = 0;      /* the node of the tree at packed index head */
+	while (head < tail) {
+		int32_t i = queue[head], k = head++;
+		if (t->left[i] < 0) {
+			p[k] = (struct pnode){ 0, 0, -1 - i };
+			continue;
+		}
+		p[k] = (struct pnode){ t->thr[i], (uint32_t)t->feature[i] |
+				       (t->default_left[i] ? PNODE_LEFT_MISSING : 0), used };
+		queue[tail++] = t->left[i];
+		queue[tail++] = t->right[i];
+		used += 2;
+	}
+	dl_free(queue);
+	return p;
+}
+
+static void pack_trees(void *ctx, size_t begin, size_t end, int tid)
+{
+	struct pred *pr = ctx;
+	(void)tid;
+	for (size_t i = begin; i < end; i++)
+		pr->nodes[i] = pack_tree(pr->f->trees[i]);
+}
 
 static void predict_rows(void *ctx, size_t begin, size_t end, int tid)
 {
@@ -510,26 +558,44 @@ static void predict_rows(void *ctx, size_t begin, size_t end, int tid)
 	const dl_forest *f = pr->f;
 	size_t K = (size_t)f->nclass, nc = pr->t->ncol;
 	(void)tid;
-	for (size_t r = begin; r < end; r++) {
-		double *o = pr->out + r * K;
-		const float *x = pr->t->x + r * nc;
-		for (size_t k = 0; k < K; k++)
-			o[k] = 0;
+	for (size_t r0 = begin; r0 < end; r0 += pr->block) {
+		size_t r1 = r0 + pr->block < end ? r0 + pr->block : end;
+		for (size_t k = 0; k < (r1 - r0) * K; k++)
+			pr->out[r0 * K + k] = 0;
 		for (size_t i = 0; i < f->ntree; i++) {
-			const dl_tree *t = f->trees[i];
-			const float *v = t->value + (size_t)dl_tree_leaf(t, x) * K;
-			for (size_t k = 0; k < K; k++)
-				o[k] += v[k];
+			const struct pnode *nd = pr->nodes[i];
+			const float *val = f->trees[i]->value;
+			for (size_t r = r0; r < r1; r++) {
+				const float *x = pr->t->x + r * nc;
+				int32_t j = 0;
+				while (nd[j].left >= 0) {
+					uint32_t fe = nd[j].feat;
+					float v = x[fe & ~PNODE_LEFT_MISSING];
+					int right = v != v ? !(fe & PNODE_LEFT_MISSING) : !(v < nd[j].thr);
+					j = nd[j].left + right;
+				}
+				const float *v = val + (size_t)(-1 - nd[j].left) * K;
+				double *o = pr->out + r * K;
+				for (size_t k = 0; k < K; k++)
+					o[k] += v[k];
+			}
 		}
-		for (size_t k = 0; k < K; k++)
-			o[k] /= (double)(f->ntree ? f->ntree : 1);
+		for (size_t k = 0; k < (r1 - r0) * K; k++)
+			pr->out[r0 * K + k] /= (double)(f->ntree ? f->ntree : 1);
 	}
 }
 
 void dl_forest_predict(const dl_forest *f, const dl_table *t, dl_pool *pool, double *out)
 {
-	struct pred pr = { f, t, out };
-	dl_pool_for(pool, t->nrow, 256, predict_rows, &pr);
+	struct pred pr = { f, t, out, dl_mallocarray(f->ntree + 1, sizeof *pr.nodes), 0 };
+	size_t th = (size_t)dl_pool_threads(pool);
+	pr.block = (t->nrow + th - 1) / th;
+	pr.block = pr.block < 256 ? 256 : pr.block > 16384 ? 16384 : pr.block;
+	dl_pool_for(pool, f->ntree, 1, pack_trees, &pr);
+	dl_pool_for(pool, t->nrow, pr.block, predict_rows, &pr);
+	for (size_t i = 0; i < f->ntree; i++)
+		dl_free(pr.nodes[i]);
+	dl_free(pr.nodes);
 }
 
 size_t dl_forest_output_dim(const dl_forest *f)

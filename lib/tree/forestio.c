@@ -82,59 +82,178 @@ static int get_number(const cJSON *o, const char *key, const char *where, double
 	return 0;
 }
 
-/* The "quantreg" section: n finite labels, and per tree n indices of leaves of that tree. */
-static int read_quantreg(dl_forest *f, const cJSON *q, const char *name, dl_err *e)
+/* The "quantreg" section, at the scanner: {"y": [n finite labels], "leaves": [per tree, n
+ * indices of leaves of that tree]}. */
+static int read_quantreg(dl_forest *f, dl_jscan *s, const char *name, dl_err *e)
 {
-	const cJSON *y = cJSON_GetObjectItemCaseSensitive(q, "y");
-	const cJSON *leaves = cJSON_GetObjectItemCaseSensitive(q, "leaves");
+	double *y = NULL, *l = NULL;
+	size_t n = 0, nl = 0, ntrees = 0;
+	int have_leaves = 0, r = -1;
 	if (f->task != DL_FOREST_REGRESSION)
 		return dl_errf(e, "%s: \"quantreg\" in a classification model", name);
-	if (!cJSON_IsObject(q) || !cJSON_IsArray(y) || cJSON_GetArraySize(y) <= 0 ||
-	    !cJSON_IsArray(leaves) || (size_t)cJSON_GetArraySize(leaves) != f->ntree)
-		return dl_errf(e, "%s: \"quantreg\" is not {\"y\": [labels], \"leaves\": [one "
-			       "array per tree]}", name);
-	size_t n = (size_t)cJSON_GetArraySize(y), r = 0, i = 0;
-	if ((double)n * (double)f->ntree > 4e9)
-		return dl_errf(e, "%s: \"quantreg\" is too large", name);
-	f->qy = dl_mallocarray(n, sizeof *f->qy);
-	f->qleaf = dl_mallocarray(n * f->ntree, sizeof *f->qleaf);
-	f->qrows = n;
-	const cJSON *v, *row;
-	cJSON_ArrayForEach(v, y) {
-		if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || fabs(v->valuedouble) > 3.4e38)
-			return dl_errf(e, "%s: quantreg label %zu is not a finite float", name, r);
-		f->qy[r++] = (float)v->valuedouble;
-	}
-	cJSON_ArrayForEach(row, leaves) {
-		const dl_tree *t = f->trees[i];
-		if (!cJSON_IsArray(row) || (size_t)cJSON_GetArraySize(row) != n)
-			return dl_errf(e, "%s: quantreg leaves of tree %zu: not an array of %zu leaf "
-				       "indices", name, i, n);
-		r = 0;
-		cJSON_ArrayForEach(v, row) {
-			double d = cJSON_IsNumber(v) ? v->valuedouble : -1;
-			if (!(d >= 0 && d < t->n) || d != floor(d) || !dl_tree_is_leaf(t, (int32_t)d))
-				return dl_errf(e, "%s: quantreg leaves of tree %zu: entry %zu is not a "
-					       "leaf of the tree", name, i, r);
-			f->qleaf[i * n + r++] = (int32_t)d;
+	if (dl_jscan_eat(s, '{') < 0)
+		goto shape;
+	if (dl_jscan_next(s, '}') != 0)
+		for (;;) {
+			const char *key;
+			size_t len;
+			if (dl_jscan_string(s, &key, &len) < 0 || dl_jscan_eat(s, ':') < 0)
+				goto bad;
+			if (len == 1 && key[0] == 'y' && !y) {
+				if (dl_jscan_numbers(s, &y, &n) < 0)
+					goto shape;
+				if (n == 0)
+					goto shape;
+				for (size_t i = 0; i < n; i++)
+					if (!isfinite(y[i]) || fabs(y[i]) > 3.4e38) {
+						dl_errf(e, "%s: quantreg label %zu is not a finite float", name, i);
+						goto out;
+					}
+			} else if (len == 6 && !memcmp(key, "leaves", 6) && !have_leaves && y) {
+				have_leaves = 1;
+				if ((double)n * (double)f->ntree > 4e9) {
+					dl_errf(e, "%s: \"quantreg\" is too large", name);
+					goto out;
+				}
+				f->qleaf = dl_mallocarray(n * f->ntree + 1, sizeof *f->qleaf);
+				if (dl_jscan_eat(s, '[') < 0)
+					goto shape;
+				if (dl_jscan_next(s, ']') != 0)
+					for (;;) {
+						if (ntrees == f->ntree)
+							goto shape;
+						const dl_tree *t = f->trees[ntrees];
+						if (dl_jscan_peek(s) != '[' || dl_jscan_numbers(s, &l, &nl) < 0 ||
+						    nl != n) {
+							dl_errf(e, "%s: quantreg leaves of tree %zu: not an array of "
+								"%zu leaf indices", name, ntrees, n);
+							goto out;
+						}
+						for (size_t i = 0; i < n; i++) {
+							double d = l[i];
+							if (!(d >= 0 && d < t->n) || d != floor(d) ||
+							    !dl_tree_is_leaf(t, (int32_t)d)) {
+								dl_errf(e, "%s: quantreg leaves of tree %zu: entry %zu "
+									"is not a leaf of the tree", name, ntrees, i);
+								goto out;
+							}
+							f->qleaf[ntrees * n + i] = (int32_t)d;
+						}
+						dl_free(l);
+						l = NULL;
+						ntrees++;
+						int nx = dl_jscan_next(s, ']');
+						if (nx < 0)
+							goto bad;
+						if (nx == 0)
+							break;
+					}
+			} else if (dl_jscan_skip(s, NULL, NULL) < 0) {
+				goto bad;
+			}
+			int nx = dl_jscan_next(s, '}');
+			if (nx < 0)
+				goto bad;
+			if (nx == 0)
+				break;
 		}
-		i++;
+	if (!y || !have_leaves || ntrees != f->ntree)
+		goto shape;
+	f->qrows = n;
+	f->qy = dl_mallocarray(n, sizeof *f->qy);
+	for (size_t i = 0; i < n; i++)
+		f->qy[i] = (float)y[i];
+	r = 0;
+	goto out;
+bad:
+	dl_errf(e, "%s: not valid JSON (near byte %zu)", name, dl_jscan_offset(s));
+	goto out;
+shape:
+	dl_errf(e, "%s: \"quantreg\" is not {\"y\": [labels], \"leaves\": [one array per "
+		   "tree]}", name);
+out:
+	dl_free(y);
+	dl_free(l);
+	if (r < 0) {
+		dl_free(f->qleaf);
+		f->qleaf = NULL;
 	}
+	return r;
+}
+
+/* The top level of a model file: every member's key and value text, the members other than
+ * "trees" and "quantreg" gathered into a JSON object of their own (head) for cJSON, those
+ * two kept as positions to scan once the head says how to read them. */
+static int split_top(const char *text, size_t len, const char *name, dl_buf *head,
+		     const char **trees, const char **quantreg, dl_err *e)
+{
+	dl_jscan s;
+	dl_jscan_init(&s, text, len);
+	*trees = *quantreg = NULL;
+	dl_buf_putc(head, '{');
+	int first = 1;
+	if (dl_jscan_peek(&s) != '{') {
+		if (dl_jscan_skip(&s, NULL, NULL) == 0 && dl_jscan_peek(&s) < 0)
+			return dl_errf(e, "%s: not a JSON object", name);
+		goto bad;
+	}
+	s.p++;
+	if (dl_jscan_next(&s, '}') != 0)
+		for (;;) {
+			const char *key, *v0, *v1;
+			size_t klen;
+			if (dl_jscan_string(&s, &key, &klen) < 0 || dl_jscan_eat(&s, ':') < 0 ||
+			    dl_jscan_peek(&s) < 0)
+				goto bad;
+			const char *at = s.p;
+			if (dl_jscan_skip(&s, &v0, &v1) < 0)
+				goto bad;
+			if (klen == 5 && !memcmp(key, "trees", 5)) {
+				*trees = at;
+			} else if (klen == 8 && !memcmp(key, "quantreg", 8)) {
+				*quantreg = at;
+			} else {
+				if (!first)
+					dl_buf_putc(head, ',');
+				first = 0;
+				dl_buf_append(head, key - 1, klen + 2);
+				dl_buf_putc(head, ':');
+				dl_buf_append(head, v0, (size_t)(v1 - v0));
+			}
+			int nx = dl_jscan_next(&s, '}');
+			if (nx < 0)
+				goto bad;
+			if (nx == 0)
+				break;
+		}
+	if (dl_jscan_peek(&s) >= 0)
+		goto bad;
+	dl_buf_putc(head, '}');
 	return 0;
+bad:
+	return dl_errf(e, "%s: not valid JSON (near byte %zu)", name, dl_jscan_offset(&s));
 }
 
 dl_forest *dl_forest_read_mem(const char *text, size_t len, const char *name, dl_err *e)
 {
-	cJSON *root = cJSON_ParseWithLength(text, len);
+	/* the trees (and quantile data) of a forest run to hundreds of megabytes: they are
+	 * scanned into arrays; the rest goes through cJSON */
+	dl_buf hb = { 0 };
+	const char *trees_at, *quantreg_at;
+	if (split_top(text, len, name, &hb, &trees_at, &quantreg_at, e) < 0) {
+		dl_buf_free(&hb);
+		return NULL;
+	}
+	cJSON *root = cJSON_ParseWithLength((const char *)hb.data, hb.len);
+	dl_buf_free(&hb);
 	if (!root)
-		return dl_errf(e, "%s: not valid JSON (near byte %zu)", name,
-			       cJSON_GetErrorPtr() ? (size_t)(cJSON_GetErrorPtr() - text) : 0), NULL;
+		return dl_errf(e, "%s: not valid JSON", name), NULL;
 	dl_forest *f = dl_calloc(1, sizeof *f);
 	const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(root, "format");
 	const cJSON *task = cJSON_GetObjectItemCaseSensitive(root, "task");
 	const cJSON *feats = cJSON_GetObjectItemCaseSensitive(root, "features");
-	const cJSON *trees = cJSON_GetObjectItemCaseSensitive(root, "trees");
 	const cJSON *v;
+	dl_jscan s;
 	double version = 0, nclass = 0;
 	if (!cJSON_IsObject(root)) {
 		dl_errf(e, "%s: not a JSON object", name);
@@ -182,24 +301,28 @@ dl_forest *dl_forest_read_mem(const char *text, size_t len, const char *name, dl
 		}
 		f->features[f->nfeat++] = dl_strdup(v->valuestring);
 	}
-	if (!cJSON_IsArray(trees) || cJSON_GetArraySize(trees) <= 0) {
+	dl_jscan_init(&s, text, len);
+	if (trees_at)
+		s.p = trees_at;
+	if (!trees_at || dl_jscan_eat(&s, '[') < 0 || dl_jscan_next(&s, ']') == 0) {
 		dl_errf(e, "%s: \"trees\" is missing, not an array or empty", name);
 		goto fail;
 	}
-	size_t nt = (size_t)cJSON_GetArraySize(trees);
-	f->trees = dl_calloc(nt, sizeof *f->trees);
 	char where[160];
-	cJSON_ArrayForEach(v, trees) {
+	size_t cap = 0;
+	for (;;) {
 		snprintf(where, sizeof where, "%s: tree %zu", name, f->ntree);
-		const cJSON *left = cJSON_GetObjectItemCaseSensitive(v, "left");
-		if (cJSON_IsArray(left) &&
-		    (double)cJSON_GetArraySize(left) * f->nclass > 2147483647.0) {
-			dl_errf(e, "%s: too many nodes", where);
-			goto fail;
-		}
-		if (dl_tree_json_get(v, where, f->nfeat, f->nclass, &f->trees[f->ntree], e) < 0)
+		DL_GROW(f->trees, cap, f->ntree + 1);
+		if (dl_tree_json_scan(&s, where, f->nfeat, f->nclass, &f->trees[f->ntree], e) < 0)
 			goto fail;
 		f->ntree++;
+		int nx = dl_jscan_next(&s, ']');
+		if (nx < 0) {
+			dl_errf(e, "%s: not valid JSON (near byte %zu)", name, dl_jscan_offset(&s));
+			goto fail;
+		}
+		if (nx == 0)
+			break;
 	}
 	const cJSON *oob = cJSON_GetObjectItemCaseSensitive(root, "oob");
 	if (oob) {
@@ -243,9 +366,11 @@ dl_forest *dl_forest_read_mem(const char *text, size_t len, const char *name, dl
 			f->perm_importance[i++] = v->valuedouble;
 		}
 	}
-	const cJSON *quantreg = cJSON_GetObjectItemCaseSensitive(root, "quantreg");
-	if (quantreg && read_quantreg(f, quantreg, name, e) < 0)
-		goto fail;
+	if (quantreg_at) {
+		s.p = quantreg_at;
+		if (read_quantreg(f, &s, name, e) < 0)
+			goto fail;
+	}
 	const cJSON *params = cJSON_GetObjectItemCaseSensitive(root, "params");
 	if (cJSON_IsObject(params))
 		f->params_json = cJSON_PrintUnformatted(params);

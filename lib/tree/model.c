@@ -104,44 +104,49 @@ void dl_gbm_write(const dl_gbm *m, const char *learner, dl_out *out)
 
 /* ---- reading */
 
-static int get_array(const cJSON *o, const char *key, int32_t n, const char *where,
-		     const cJSON **out, dl_err *e)
+/* The keys of a tree object, in the order of dl_tree_arrays. */
+static const char *tree_keys[DL_TREE_NKEYS] = { "left", "right", "feature", "default_left",
+						"threshold", "value", "gain", "cover" };
+
+void dl_tree_arrays_free(dl_tree_arrays *ta)
 {
-	const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, key);
-	if (!cJSON_IsArray(a))
-		return dl_errf(e, "%s: \"%s\" is missing or not an array", where, key);
-	if (n >= 0 && cJSON_GetArraySize(a) != n)
-		return dl_errf(e, "%s: \"%s\" has %d values, \"left\" has %d", where, key,
-			       cJSON_GetArraySize(a), (int)n);
-	*out = a;
-	return 0;
+	for (int k = 0; k < DL_TREE_NKEYS; k++) {
+		dl_free(ta->a[k]);
+		ta->a[k] = NULL;
+		ta->n[k] = 0;
+	}
 }
 
-int dl_tree_json_get(const cJSON *o, const char *where, size_t nfeat, int vdim, dl_tree **out,
-		     dl_err *e)
+int dl_tree_from_arrays(const dl_tree_arrays *ta, const char *where, size_t nfeat, int vdim,
+			dl_tree **out, dl_err *e)
 {
-	const cJSON *a = NULL;
-	if (!cJSON_IsObject(o))
-		return dl_errf(e, "%s: not an object", where);
-	if (get_array(o, "left", -1, where, &a, e) < 0)
-		return -1;
-	int32_t n = cJSON_GetArraySize(a);
-	if (n <= 0)
+	if (!ta->present[0])
+		return dl_errf(e, "%s: \"left\" is missing or not an array", where);
+	if (ta->n[0] == 0)
 		return dl_errf(e, "%s: has no nodes", where);
+	if (ta->n[0] > 2147483647u / (unsigned)(vdim > 0 ? vdim : 1))
+		return dl_errf(e, "%s: too many nodes", where);
+	int32_t n = (int32_t)ta->n[0];
 	dl_tree *t = dl_tree_new(vdim);
+	dl_tree_reserve(t, n);
 	for (int32_t i = 0; i < n; i++)
 		dl_tree_add(t, -1);
-	static const char *ikeys[] = { "left", "right", "feature", "default_left" };
-	static const char *fkeys[] = { "threshold", "value", "gain", "cover" };
-	for (int k = 0; k < 4; k++) {
-		if (get_array(o, ikeys[k], n, where, &a, e) < 0)
+	/* key by key, as they are listed: its presence, its length, its values */
+	for (int k = 0; k < DL_TREE_NKEYS; k++) {
+		size_t want = k == 5 ? (size_t)n * (size_t)vdim : (size_t)n;
+		if (!ta->present[k]) {
+			dl_errf(e, "%s: \"%s\" is missing or not an array", where, tree_keys[k]);
 			goto fail;
-		int32_t i = 0;
-		const cJSON *v;
-		cJSON_ArrayForEach(v, a) {
-			double d = cJSON_IsNumber(v) ? v->valuedouble : NAN;
+		}
+		if (ta->n[k] != want) {
+			dl_errf(e, "%s: \"%s\" has %zu values, \"left\" has %d", where, tree_keys[k],
+				ta->n[k], (int)n);
+			goto fail;
+		}
+		for (size_t i = 0; i < want && k < 4; i++) {
+			double d = ta->a[k][i];
 			if (!(d >= -2147483648.0 && d <= 2147483647.0) || d != floor(d)) {
-				dl_errf(e, "%s: \"%s\"[%d] is not an integer", where, ikeys[k], (int)i);
+				dl_errf(e, "%s: \"%s\"[%d] is not an integer", where, tree_keys[k], (int)i);
 				goto fail;
 			}
 			int32_t x = (int32_t)d;
@@ -156,27 +161,21 @@ int dl_tree_json_get(const cJSON *o, const char *where, size_t nfeat, int vdim, 
 				goto fail;
 			} else
 				t->default_left[i] = (uint8_t)x;
-			i++;
 		}
-	}
-	for (int k = 0; k < 4; k++) {
-		if (get_array(o, fkeys[k], k == 1 ? n * vdim : n, where, &a, e) < 0)
-			goto fail;
-		int32_t i = 0;
-		const cJSON *v;
-		cJSON_ArrayForEach(v, a) {
-			if (!cJSON_IsNumber(v)) {
-				dl_errf(e, "%s: \"%s\"[%d] is not a number", where, fkeys[k], (int)i);
+		float *dst = k == 4 ? t->thr : k == 5 ? t->value : k == 6 ? t->gain : t->cover;
+		for (size_t i = 0; i < want && k >= 4; i++) {
+			double d = ta->a[k][i];
+			if (d != d) {
+				dl_errf(e, "%s: \"%s\"[%d] is not a number", where, tree_keys[k], (int)i);
 				goto fail;
 			}
-			float x = (float)v->valuedouble;
+			float x = (float)d;
 			if (!isfinite(x)) {
 				dl_errf(e, "%s: \"%s\"[%d] is out of the float range", where,
-					fkeys[k], (int)i);
+					tree_keys[k], (int)i);
 				goto fail;
 			}
-			float *dst = k == 0 ? t->thr : k == 1 ? t->value : k == 2 ? t->gain : t->cover;
-			dst[i++] = x;
+			dst[i] = x;
 		}
 	}
 	for (int32_t i = 0; i < n; i++)
@@ -195,6 +194,73 @@ int dl_tree_json_get(const cJSON *o, const char *where, size_t nfeat, int vdim, 
 fail:
 	dl_tree_free(t);
 	return -1;
+}
+
+int dl_tree_json_get(const cJSON *o, const char *where, size_t nfeat, int vdim, dl_tree **out,
+		     dl_err *e)
+{
+	if (!cJSON_IsObject(o))
+		return dl_errf(e, "%s: not an object", where);
+	dl_tree_arrays ta;
+	memset(&ta, 0, sizeof ta);
+	for (int k = 0; k < DL_TREE_NKEYS; k++) {
+		const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, tree_keys[k]), *v;
+		if (!cJSON_IsArray(a))
+			continue;
+		ta.present[k] = 1;
+		ta.n[k] = (size_t)cJSON_GetArraySize(a);
+		ta.a[k] = ta.n[k] ? dl_mallocarray(ta.n[k], sizeof *ta.a[k]) : NULL;
+		size_t i = 0;
+		cJSON_ArrayForEach(v, a)
+			ta.a[k][i++] = cJSON_IsNumber(v) ? v->valuedouble : NAN;
+	}
+	int r = dl_tree_from_arrays(&ta, where, nfeat, vdim, out, e);
+	dl_tree_arrays_free(&ta);
+	return r;
+}
+
+int dl_tree_json_scan(dl_jscan *s, const char *where, size_t nfeat, int vdim, dl_tree **out,
+		      dl_err *e)
+{
+	dl_tree_arrays ta;
+	memset(&ta, 0, sizeof ta);
+	int r = -1;
+	if (dl_jscan_eat(s, '{') < 0) {
+		if (dl_jscan_skip(s, NULL, NULL) < 0)
+			return dl_errf(e, "%s: not valid JSON (near byte %zu)", where,
+				       dl_jscan_offset(s));
+		return dl_errf(e, "%s: not an object", where);
+	}
+	if (dl_jscan_next(s, '}') != 0)
+		for (;;) {
+			const char *key;
+			size_t len;
+			if (dl_jscan_string(s, &key, &len) < 0 || dl_jscan_eat(s, ':') < 0)
+				goto bad;
+			int k = 0;
+			while (k < DL_TREE_NKEYS &&
+			       !(strlen(tree_keys[k]) == len && !memcmp(tree_keys[k], key, len)))
+				k++;
+			if (k < DL_TREE_NKEYS && dl_jscan_peek(s) == '[') {
+				dl_free(ta.a[k]);
+				if (dl_jscan_numbers(s, &ta.a[k], &ta.n[k]) < 0)
+					goto bad;
+				ta.present[k] = 1;
+			} else if (dl_jscan_skip(s, NULL, NULL) < 0) {
+				goto bad;
+			}
+			int nx = dl_jscan_next(s, '}');
+			if (nx < 0)
+				goto bad;
+			if (nx == 0)
+				break;
+		}
+	r = dl_tree_from_arrays(&ta, where, nfeat, vdim, out, e);
+	dl_tree_arrays_free(&ta);
+	return r;
+bad:
+	dl_tree_arrays_free(&ta);
+	return dl_errf(e, "%s: not valid JSON (near byte %zu)", where, dl_jscan_offset(s));
 }
 
 static int get_number(const cJSON *root, const char *key, const char *name, double *out,

@@ -23,6 +23,7 @@
 #include "core/alloc.h"
 #include "core/error.h"
 #include "core/io.h"
+#include "core/jscan.h"
 #include "tree/boost.h"
 
 struct cJSON;
@@ -38,6 +39,24 @@ void dl_tree_json_put(dl_buf *b, const dl_tree *t);
  * filled. */
 int dl_tree_json_get(const struct cJSON *o, const char *where, size_t nfeat, int vdim,
 		     dl_tree **out, dl_err *e);
+/* The same read by a scanner positioned at the object (large models: forests), which it
+ * leaves after it. Keys other than the tree's are skipped. */
+int dl_tree_json_scan(dl_jscan *s, const char *where, size_t nfeat, int vdim, dl_tree **out,
+		      dl_err *e);
+
+/* A tree's arrays as read, by key: left, right, feature, default_left, threshold, value,
+ * gain, cover (a[k] malloc'd, n[k] values, present[k] when the key held an array; an
+ * element that was not a number is NaN). dl_tree_from_arrays checks them as
+ * dl_tree_json_get does and builds the tree. */
+#define DL_TREE_NKEYS 8
+typedef struct dl_tree_arrays {
+	double *a[DL_TREE_NKEYS];
+	size_t n[DL_TREE_NKEYS];
+	int present[DL_TREE_NKEYS];
+} dl_tree_arrays;
+int dl_tree_from_arrays(const dl_tree_arrays *ta, const char *where, size_t nfeat, int vdim,
+			dl_tree **out, dl_err *e);
+void dl_tree_arrays_free(dl_tree_arrays *ta);
 
 /* Writes m as JSON to out; learner names the program ("dl-xgb", "dl-gbdt"). */
 void dl_gbm_write(const dl_gbm *m, const char *learner, dl_out *out);

@@ -34,22 +34,31 @@ void dl_tree_free(dl_tree *t)
 
 #define GROW(field) (t->field = dl_reallocarray(t->field, cap, sizeof *t->field))
 
+static void grow_to(dl_tree *t, size_t cap)
+{
+	GROW(left);
+	GROW(right);
+	GROW(parent);
+	GROW(feature);
+	GROW(thr);
+	GROW(default_left);
+	GROW(split_bin);
+	GROW(gain);
+	GROW(cover);
+	t->value = dl_reallocarray(t->value, cap * (size_t)t->vdim, sizeof *t->value);
+	t->cap = (int32_t)cap;
+}
+
+void dl_tree_reserve(dl_tree *t, int32_t n)
+{
+	if (n > t->cap)
+		grow_to(t, (size_t)n);
+}
+
 int32_t dl_tree_add(dl_tree *t, int32_t p)
 {
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? (size_t)t->cap * 2 : 16;
-		GROW(left);
-		GROW(right);
-		GROW(parent);
-		GROW(feature);
-		GROW(thr);
-		GROW(default_left);
-		GROW(split_bin);
-		GROW(gain);
-		GROW(cover);
-		t->value = dl_reallocarray(t->value, cap * (size_t)t->vdim, sizeof *t->value);
-		t->cap = (int32_t)cap;
-	}
+	if (t->n == t->cap)
+		grow_to(t, t->cap ? (size_t)t->cap * 2 : 16);
 	int32_t i = t->n++;
 	t->left[i] = t->right[i] = -1;
 	t->parent[i] = p;

@@ -32,6 +32,8 @@ typedef struct dl_tree {
 /* An empty tree whose nodes hold vdim values; dl_tree_add makes the root. */
 dl_tree *dl_tree_new(int vdim);
 void dl_tree_free(dl_tree *t);
+/* Makes room for n nodes in all (no effect when there is). */
+void dl_tree_reserve(dl_tree *t, int32_t n);
 /* Appends a leaf with parent p (-1 for the root) and returns its index. */
 int32_t dl_tree_add(dl_tree *t, int32_t p);
 static inline int dl_tree_is_leaf(const dl_tree *t, int32_t i)
