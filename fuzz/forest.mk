@@ -14,4 +14,5 @@ EXTRA_DIST += \
 	fuzz/corpus/forest_model/multiclass-perm \
 	fuzz/corpus/forest_model/cut \
 	fuzz/corpus/forest_model/bad-child \
-	fuzz/corpus/forest_model/bad-values
+	fuzz/corpus/forest_model/bad-values \
+	fuzz/corpus/forest_model/quantreg

@@ -8,7 +8,9 @@
  *     for regression, and trees that pass dl_tree_validate with num_class values a node;
  *   - it predicts a few rows of features drawn from the input's bytes (NaN and infinities
  *     among them) without a crash;
- *   - written back and read again, it has the same trees and predicts the same numbers.
+ *   - written back and read again, it has the same trees and predicts the same numbers;
+ *   - with quantile data, its quantiles of those rows are training labels (or NaN),
+ *     increasing with the probability, and the same after the round trip.
  * A broken property aborts, which libFuzzer reports as a crash.
  */
 #include "config.h"
@@ -96,6 +98,23 @@ static void use(dl_forest *f, const uint8_t *data, size_t size, dl_pool *pool)
 	size_t K = (size_t)f->nclass;
 	double *a = dl_mallocarray(NROW * K, sizeof *a), *b = dl_mallocarray(NROW * K, sizeof *b);
 	dl_forest_predict(f, t, pool, a);
+	static const double probs[3] = { 0.1, 0.5, 0.9 };
+	double q[NROW * 3], q2[NROW * 3];
+	if (f->qrows) {
+		dl_forest_quantiles(f, t, probs, 3, pool, q);
+		for (size_t r = 0; r < NROW; r++) {
+			double *o = q + r * 3;
+			if (!isnan(o[0]) && !(o[0] <= o[1] && o[1] <= o[2]))
+				broken("quantiles decrease with the probability", NULL);
+			for (int j = 0; j < 3 && !isnan(o[0]); j++) {
+				size_t k = 0;
+				while (k < f->qrows && (double)f->qy[k] != o[j])
+					k++;
+				if (k == f->qrows)
+					broken("a quantile is not a training label", NULL);
+			}
+		}
+	}
 	dl_forest *g = round_trip(f);
 	if (g) {
 		if (g->ntree != f->ntree || g->nfeat != f->nfeat || g->nclass != f->nclass)
@@ -104,6 +123,14 @@ static void use(dl_forest *f, const uint8_t *data, size_t size, dl_pool *pool)
 		for (size_t i = 0; i < NROW * K; i++)
 			if (!(a[i] == b[i] || (isnan(a[i]) && isnan(b[i]))))
 				broken("the model read back predicts differently", NULL);
+		if (f->qrows) {
+			if (g->qrows != f->qrows)
+				broken("the quantile data read back differs", NULL);
+			dl_forest_quantiles(g, t, probs, 3, pool, q2);
+			for (size_t i = 0; i < NROW * 3; i++)
+				if (!(q[i] == q2[i] || (isnan(q[i]) && isnan(q2[i]))))
+					broken("the model read back gives other quantiles", NULL);
+		}
 		dl_forest_free(g);
 	}
 	dl_free(a);
