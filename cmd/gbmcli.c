@@ -29,7 +29,7 @@ enum {
 	OPT_NUM_CLASS, OPT_METRIC, OPT_LABEL, OPT_WEIGHT, OPT_GROUP, OPT_EXCLUDE, OPT_INPUT,
 	OPT_FORMAT, OPT_MARGIN, OPT_LEAF, OPT_CONTRIB, OPT_ITERATIONS, OPT_STATS, OPT_TYPE,
 	OPT_FOLDS, OPT_EVAL_TRAIN, OPT_SUBSAMPLE, OPT_MAX_BIN, OPT_LOSS, OPT_ALPHA, OPT_LR,
-	OPT_NEST, OPT_MSL, OPT_MAXFEAT, OPT_ALGO,
+	OPT_NEST, OPT_MSL, OPT_MSS, OPT_MAXFEAT, OPT_ALGO,
 };
 
 static const struct option longopts[] = {
@@ -65,6 +65,7 @@ static const struct option longopts[] = {
 	{"learning-rate", required_argument, 0, OPT_LR},
 	{"n-estimators", required_argument, 0, OPT_NEST},
 	{"min-samples-leaf", required_argument, 0, OPT_MSL},
+	{"min-samples-split", required_argument, 0, OPT_MSS},
 	{"max-features", required_argument, 0, OPT_MAXFEAT},
 	{"algorithm", required_argument, 0, OPT_ALGO},
 	DL_COMMON_LONGOPTS
@@ -159,6 +160,7 @@ static void parse_args(const struct command *c, int argc, char **argv, struct ar
 		case OPT_LR: add_param(a, "learning_rate", optarg); break;
 		case OPT_NEST: add_param(a, "n_estimators", optarg); break;
 		case OPT_MSL: add_param(a, "min_samples_leaf", optarg); break;
+		case OPT_MSS: add_param(a, "min_samples_split", optarg); break;
 		case OPT_MAXFEAT: add_param(a, "max_features", optarg); break;
 		case OPT_ALGO: add_param(a, "algorithm", optarg); break;
 		case OPT_METRIC:
@@ -1026,12 +1028,12 @@ static const struct command commands[] = {
 
 static const int o_train_gbdt[] = { 'o', OPT_VALID, OPT_PARAM, OPT_ROUNDS, OPT_NEST, OPT_EARLY,
 				    OPT_LR, OPT_MAX_DEPTH, OPT_LOSS, OPT_ALPHA, OPT_ALGO,
-				    OPT_NUM_CLASS, OPT_METRIC, OPT_SUBSAMPLE, OPT_MSL, OPT_MAXFEAT,
+				    OPT_NUM_CLASS, OPT_METRIC, OPT_SUBSAMPLE, OPT_MSL, OPT_MSS, OPT_MAXFEAT,
 				    OPT_MAX_BIN, OPT_LABEL, OPT_WEIGHT, OPT_EXCLUDE, OPT_INPUT,
 				    OPT_EVAL_TRAIN, 0 };
 static const int o_cv_gbdt[] = { 'o', OPT_PARAM, OPT_ROUNDS, OPT_NEST, OPT_LR, OPT_MAX_DEPTH,
 				 OPT_LOSS, OPT_ALPHA, OPT_ALGO, OPT_NUM_CLASS, OPT_METRIC,
-				 OPT_SUBSAMPLE, OPT_MSL, OPT_MAXFEAT, OPT_MAX_BIN, OPT_LABEL,
+				 OPT_SUBSAMPLE, OPT_MSL, OPT_MSS, OPT_MAXFEAT, OPT_MAX_BIN, OPT_LABEL,
 				 OPT_WEIGHT, OPT_EXCLUDE, OPT_INPUT, OPT_FOLDS, 0 };
 
 #define GBDT_DATA_HELP \
@@ -1051,6 +1053,8 @@ static const int o_cv_gbdt[] = { 'o', OPT_PARAM, OPT_ROUNDS, OPT_NEST, OPT_LR, O
 	"      --n-estimators N    boosting rounds (also --rounds; default 100; adaboost 50)\n" \
 	"      --max-depth N       tree depth (default 3; adaboost 1)\n" \
 	"      --min-samples-leaf N  rows (weight) a leaf needs at least (default 1)\n" \
+	"      --min-samples-split N  nodes of fewer rows (weight) are not split\n" \
+	"                          (default 2)\n" \
 	"      --subsample X       fraction of rows per round, drawn without replacement\n" \
 	"                          (default 1)\n" \
 	"      --max-features F    features tried per split: a fraction, a count, sqrt or\n" \

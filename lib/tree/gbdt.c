@@ -562,6 +562,7 @@ dl_gbm *dl_gbdt_train(const dl_gbdt_params *p, const dl_table *train,
 	R.gp = (dl_grow_params){
 		.sp = { .lambda = 0, .alpha = 0, .max_delta_step = 0,
 			.min_child_weight = adaboost ? 0 : p->min_samples_leaf * GH_SCALE },
+		.min_split_hess = adaboost ? 0 : p->min_samples_split * GH_SCALE,
 		.max_depth = p->max_depth > 0 ? p->max_depth : adaboost ? 1 : 3,
 		.eta = 1.0,
 		.colsample_bylevel = 1.0,

@@ -74,6 +74,7 @@ typedef struct dl_gbdt_params {
 	int rounds;                     /* -1: 100 (gradient), 50 (adaboost) */
 	int max_depth;                  /* -1: 3 (gradient), 1 (adaboost) */
 	int min_samples_leaf;           /* default 1 */
+	int min_samples_split;          /* default 2: nodes of fewer rows (weight) are leaves */
 	double subsample;               /* default 1 */
 	double max_features;            /* > 1: a count; (0, 1]: a fraction; -1 sqrt, -2 log2 */
 	int max_bin;                    /* default 256 */
@@ -88,7 +89,8 @@ typedef struct dl_gbdt_params {
 void dl_gbdt_defaults(dl_gbdt_params *p);
 /* Sets one parameter by scikit-learn's name: loss (squared, absolute, huber, quantile,
  * logistic, exponential; also squared_error, absolute_error, log_loss), alpha,
- * learning_rate (eta), n_estimators (num_round), max_depth, min_samples_leaf, subsample,
+ * learning_rate (eta), n_estimators (num_round), max_depth, min_samples_leaf,
+ * min_samples_split, subsample,
  * max_features, max_bin, early_stopping_rounds (n_iter_no_change), eval_metric,
  * algorithm (gradient, adaboost), num_class. Returns 0, 1 for an unknown name, or -1
  * with e filled for a bad value ("alpha must be in (0, 1) (got 1.5)"). */

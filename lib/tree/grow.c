@@ -553,6 +553,8 @@ static int can_split(const dl_grow_params *p, const struct work *w, int leaves)
 		return 0;
 	if (p->max_depth > 0 && w->depth >= p->max_depth)
 		return 0;
+	if (w->h < p->min_split_hess)
+		return 0;
 	if (p->max_leaves > 0 && leaves >= p->max_leaves)
 		return 0;
 	return 1;

@@ -35,6 +35,7 @@ typedef struct dl_grow_params {
 	int max_leaves;                 /* 0 = no limit */
 	int lossguide;                  /* 0 depthwise, 1 lossguide */
 	double gamma;                   /* min_split_loss */
+	double min_split_hess;          /* a node with a smaller hessian sum is a leaf (0: none) */
 	double eta;                     /* leaf values are eta * w */
 	double colsample_bylevel, colsample_bynode;
 	const int8_t *monotone;         /* per feature -1, 0, +1; NULL = none */

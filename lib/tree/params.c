@@ -279,6 +279,7 @@ void dl_gbdt_defaults(dl_gbdt_params *p)
 	p->rounds = -1;
 	p->max_depth = -1;
 	p->min_samples_leaf = 1;
+	p->min_samples_split = 2;
 	p->subsample = 1.0;
 	p->max_features = 1.0;
 	p->max_bin = 256;
@@ -347,6 +348,8 @@ int dl_gbdt_set(dl_gbdt_params *p, const char *k, const char *v, dl_err *e)
 		return inum(k, v, 1, 30, &p->max_depth, e);
 	if (IS("min_samples_leaf"))
 		return inum(k, v, 1, 1 << 30, &p->min_samples_leaf, e);
+	if (IS("min_samples_split"))
+		return inum(k, v, 2, 1 << 30, &p->min_samples_split, e);
 	if (IS("max_bin"))
 		return inum(k, v, 2, 65535, &p->max_bin, e);
 	if (IS("early_stopping_rounds") || IS("n_iter_no_change"))
@@ -427,11 +430,12 @@ char *dl_gbdt_params_json(const dl_gbdt_params *p, int loss, int K)
 	else
 		snprintf(buf, sizeof buf, "{\"algorithm\": \"gradient\", \"loss\": \"%s\", "
 			 "\"alpha\": %.12g, \"learning_rate\": %.12g, \"n_estimators\": %d, "
-			 "\"max_depth\": %d, \"min_samples_leaf\": %d, \"subsample\": %.12g, "
+			 "\"max_depth\": %d, \"min_samples_leaf\": %d, \"min_samples_split\": %d, "
+			 "\"subsample\": %.12g, "
 			 "\"max_features\": %s, \"max_bin\": %d, \"early_stopping_rounds\": %d, "
 			 "\"seed\": %llu}",
 			 dl_gbdt_loss_name(loss), p->alpha, lr, rounds, depth, p->min_samples_leaf,
-			 p->subsample, mf, p->max_bin, p->early_stopping,
+			 p->min_samples_split, p->subsample, mf, p->max_bin, p->early_stopping,
 			 (unsigned long long)p->seed);
 	return dl_strdup(buf);
 }

@@ -189,4 +189,14 @@ expect_err "needs two classes"
 # a binary model evaluated on labels outside [0, 1]
 expect_status 1 dl gbdt eval -m "$T/bin.json" --label x3 "$BIN"
 grep -q '^dl-gbdt: ' "$T/err" || fail "eval: the message lacks the program name"
+# --min-samples-split: recorded, fewer nodes split (fewer distinct predictions), at least 2
+dl gbdt train -q --label y --max-depth 6 --n-estimators 5 -o "$T/s2.json" "$REG"
+expect_status 0 dl gbdt train -q --label y --max-depth 6 --n-estimators 5 --min-samples-split 60 \
+	-o "$T/s60.json" "$REG"
+grep -q '"min_samples_split": 60' "$T/s60.json" || fail "--min-samples-split not recorded"
+n2=$(grep -o '"left": \[[^]]*\]' "$T/s2.json" | tr ',' '\n' | wc -l)
+n60=$(grep -o '"left": \[[^]]*\]' "$T/s60.json" | tr ',' '\n' | wc -l)
+[ "$n60" -lt "$n2" ] || fail "--min-samples-split 60: $n60 nodes, not fewer than $n2"
+expect_status 2 dl gbdt train --label y --min-samples-split 1 -o "$T/x.json" "$REG"
+expect_err "min_samples_split"
 exit 0
