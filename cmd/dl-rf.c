@@ -264,7 +264,9 @@ static dl_forest *load_model(const struct args *a)
 	if (!a->model)
 		dl_usage_error("no model given (-m MODEL.json)");
 	dl_err e;
-	dl_forest *f = dl_forest_read(a->model, &e);
+	dl_pool *pool = dl_pool_new(a->common.threads);
+	dl_forest *f = dl_forest_read_pool(a->model, pool, &e);
+	dl_pool_free(pool);
 	if (!f)
 		dl_die("%s", e.msg);
 	return f;

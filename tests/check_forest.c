@@ -379,6 +379,28 @@ START_TEST(threads_and_files)
 	/* the same from "oob" on (the parameters are rewritten by cJSON) */
 	ck_assert(strcmp(strstr(again, "\"oob\""), strstr(text[0], "\"oob\"")) == 0);
 	dl_free(again);
+	/* read with the trees spread over threads: the same model */
+	dl_forest *g2 = dl_forest_read_pool(tpath("m0.json"), pool, &e);
+	ck_assert_msg(g2 != NULL, "%s", e.msg);
+	again = model_text(g2, "again2.json");
+	char *again1 = model_text(g, "again1.json");
+	ck_assert_str_eq(again, again1);
+	dl_free(again);
+	dl_free(again1);
+	dl_forest_free(g2);
+	/* a damaged tree among many: the first one is named, whatever the threads */
+	size_t len;
+	char *bad = (char *)read_file(tpath("m0.json"), &len);
+	char *p1 = strstr(strstr(bad, "\"trees\""), "\"left\": [");
+	char *p2 = strstr(p1 + 1, "\"left\": [");
+	p1[9] = '-';
+	p2[9] = '-';
+	dl_err e1, e2;
+	ck_assert_ptr_null(dl_forest_read_mem(bad, len, "m.json", &e1));
+	ck_assert_ptr_null(dl_forest_read_mem_pool(bad, len, "m.json", pool, &e2));
+	ck_assert_str_eq(e1.msg, e2.msg);
+	ck_assert_msg(strncmp(e1.msg, "m.json: tree 0: not valid JSON", 30) == 0, "%s", e1.msg);
+	dl_free(bad);
 	dl_pool_free(pool);
 	dl_free(a);
 	dl_free(b);

@@ -154,4 +154,8 @@ void dl_forest_impurity_importance(const dl_forest *f, double *out);
 void dl_forest_write(const dl_forest *f, dl_out *out);
 dl_forest *dl_forest_read(const char *path, dl_err *e);
 dl_forest *dl_forest_read_mem(const char *text, size_t len, const char *name, dl_err *e);
+/* The same with the trees read in parallel on pool (NULL: the calling thread). */
+dl_forest *dl_forest_read_pool(const char *path, dl_pool *pool, dl_err *e);
+dl_forest *dl_forest_read_mem_pool(const char *text, size_t len, const char *name,
+				   dl_pool *pool, dl_err *e);
 #endif

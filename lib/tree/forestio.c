@@ -185,11 +185,14 @@ out:
  * "trees" and "quantreg" gathered into a JSON object of their own (head) for cJSON, those
  * two kept as positions to scan once the head says how to read them. */
 static int split_top(const char *text, size_t len, const char *name, dl_buf *head,
-		     const char **trees, const char **quantreg, dl_err *e)
+		     const char ***trees, size_t *ntrees, const char **quantreg, dl_err *e)
 {
 	dl_jscan s;
 	dl_jscan_init(&s, text, len);
-	*trees = *quantreg = NULL;
+	*quantreg = NULL;
+	*trees = NULL;
+	*ntrees = 0;
+	size_t cap = 0;
 	dl_buf_putc(head, '{');
 	int first = 1;
 	if (dl_jscan_peek(&s) != '{') {
@@ -206,10 +209,27 @@ static int split_top(const char *text, size_t len, const char *name, dl_buf *hea
 			    dl_jscan_peek(&s) < 0)
 				goto bad;
 			const char *at = s.p;
-			if (dl_jscan_skip(&s, &v0, &v1) < 0)
+			if (klen == 5 && !memcmp(key, "trees", 5) && dl_jscan_peek(&s) == '[') {
+				/* where each tree starts, to read them in parallel */
+				s.p++;
+				*ntrees = 0;
+				if (dl_jscan_next(&s, ']') != 0)
+					for (;;) {
+						dl_jscan_peek(&s);
+						DL_GROW(*trees, cap, *ntrees + 1);
+						(*trees)[(*ntrees)++] = s.p;
+						if (dl_jscan_skip(&s, NULL, NULL) < 0)
+							goto bad;
+						int nx = dl_jscan_next(&s, ']');
+						if (nx < 0)
+							goto bad;
+						if (nx == 0)
+							break;
+					}
+			} else if (dl_jscan_skip(&s, &v0, &v1) < 0) {
 				goto bad;
-			if (klen == 5 && !memcmp(key, "trees", 5)) {
-				*trees = at;
+			} else if (klen == 5 && !memcmp(key, "trees", 5)) {
+				*ntrees = 0;    /* not an array */
 			} else if (klen == 8 && !memcmp(key, "quantreg", 8)) {
 				*quantreg = at;
 			} else {
@@ -234,20 +254,55 @@ bad:
 	return dl_errf(e, "%s: not valid JSON (near byte %zu)", name, dl_jscan_offset(&s));
 }
 
+struct tree_read {
+	const dl_forest *f;
+	const char *text, *name;
+	size_t len;
+	const char **starts;
+	dl_tree **trees;
+	dl_err *errs;
+	int *failed;
+};
+
+static void read_trees(void *ctx, size_t begin, size_t end, int tid)
+{
+	struct tree_read *tr = ctx;
+	(void)tid;
+	for (size_t i = begin; i < end; i++) {
+		dl_jscan s;
+		char where[160];
+		dl_jscan_init(&s, tr->text, tr->len);
+		s.p = tr->starts[i];
+		snprintf(where, sizeof where, "%s: tree %zu", tr->name, i);
+		tr->failed[i] = dl_tree_json_scan(&s, where, tr->f->nfeat, tr->f->nclass,
+						  &tr->trees[i], &tr->errs[i]) < 0;
+	}
+}
+
 dl_forest *dl_forest_read_mem(const char *text, size_t len, const char *name, dl_err *e)
+{
+	return dl_forest_read_mem_pool(text, len, name, NULL, e);
+}
+
+dl_forest *dl_forest_read_mem_pool(const char *text, size_t len, const char *name,
+				   dl_pool *pool, dl_err *e)
 {
 	/* the trees (and quantile data) of a forest run to hundreds of megabytes: they are
 	 * scanned into arrays; the rest goes through cJSON */
 	dl_buf hb = { 0 };
-	const char *trees_at, *quantreg_at;
-	if (split_top(text, len, name, &hb, &trees_at, &quantreg_at, e) < 0) {
+	const char **tree_at, *quantreg_at;
+	size_t ntree_at;
+	if (split_top(text, len, name, &hb, &tree_at, &ntree_at, &quantreg_at, e) < 0) {
 		dl_buf_free(&hb);
+		dl_free(tree_at);
 		return NULL;
 	}
 	cJSON *root = cJSON_ParseWithLength((const char *)hb.data, hb.len);
 	dl_buf_free(&hb);
-	if (!root)
+	if (!root) {
+		dl_free(tree_at);
 		return dl_errf(e, "%s: not valid JSON", name), NULL;
+	}
 	dl_forest *f = dl_calloc(1, sizeof *f);
 	const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(root, "format");
 	const cJSON *task = cJSON_GetObjectItemCaseSensitive(root, "task");
@@ -302,28 +357,42 @@ dl_forest *dl_forest_read_mem(const char *text, size_t len, const char *name, dl
 		f->features[f->nfeat++] = dl_strdup(v->valuestring);
 	}
 	dl_jscan_init(&s, text, len);
-	if (trees_at)
-		s.p = trees_at;
-	if (!trees_at || dl_jscan_eat(&s, '[') < 0 || dl_jscan_next(&s, ']') == 0) {
+	if (ntree_at == 0) {
 		dl_errf(e, "%s: \"trees\" is missing, not an array or empty", name);
 		goto fail;
 	}
-	char where[160];
-	size_t cap = 0;
-	for (;;) {
-		snprintf(where, sizeof where, "%s: tree %zu", name, f->ntree);
-		DL_GROW(f->trees, cap, f->ntree + 1);
-		if (dl_tree_json_scan(&s, where, f->nfeat, f->nclass, &f->trees[f->ntree], e) < 0)
-			goto fail;
-		f->ntree++;
-		int nx = dl_jscan_next(&s, ']');
-		if (nx < 0) {
-			dl_errf(e, "%s: not valid JSON (near byte %zu)", name, dl_jscan_offset(&s));
+	{
+		/* trees in parallel; the first bad one (by index) is reported */
+		struct tree_read tr = { f, text, name, len, tree_at,
+					dl_calloc(ntree_at, sizeof *tr.trees),
+					dl_mallocarray(ntree_at, sizeof *tr.errs),
+					dl_calloc(ntree_at, sizeof *tr.failed) };
+		if (pool)
+			dl_pool_for(pool, ntree_at, 1, read_trees, &tr);
+		else
+			read_trees(&tr, 0, ntree_at, 0);
+		f->trees = tr.trees;
+		size_t bad = ntree_at;
+		for (size_t i = 0; i < ntree_at && bad == ntree_at; i++)
+			if (tr.failed[i])
+				bad = i;
+		if (bad < ntree_at) {
+			*e = tr.errs[bad];
+			for (size_t i = 0; i < ntree_at; i++)
+				if (!tr.failed[i])
+					dl_tree_free(tr.trees[i]);
+			f->trees = NULL;
+		} else {
+			f->ntree = ntree_at;
+		}
+		dl_free(tr.errs);
+		dl_free(tr.failed);
+		if (bad < ntree_at) {
+			dl_free(tr.trees);
 			goto fail;
 		}
-		if (nx == 0)
-			break;
 	}
+	char where[160];
 	const cJSON *oob = cJSON_GetObjectItemCaseSensitive(root, "oob");
 	if (oob) {
 		double rows = 0;
@@ -375,14 +444,21 @@ dl_forest *dl_forest_read_mem(const char *text, size_t len, const char *name, dl
 	if (cJSON_IsObject(params))
 		f->params_json = cJSON_PrintUnformatted(params);
 	cJSON_Delete(root);
+	dl_free(tree_at);
 	return f;
 fail:
 	cJSON_Delete(root);
+	dl_free(tree_at);
 	dl_forest_free(f);
 	return NULL;
 }
 
 dl_forest *dl_forest_read(const char *path, dl_err *e)
+{
+	return dl_forest_read_pool(path, NULL, e);
+}
+
+dl_forest *dl_forest_read_pool(const char *path, dl_pool *pool, dl_err *e)
 {
 	dl_in *in = dl_in_open(path, 0, e);
 	if (!in)
@@ -391,7 +467,7 @@ dl_forest *dl_forest_read(const char *path, dl_err *e)
 	uint8_t *text = dl_in_slurp(in, &len, e);
 	dl_forest *f = NULL;
 	if (text)
-		f = dl_forest_read_mem((const char *)text, len, dl_in_name(in), e);
+		f = dl_forest_read_mem_pool((const char *)text, len, dl_in_name(in), pool, e);
 	dl_free(text);
 	dl_in_close(in);
 	return f;
