@@ -609,10 +609,11 @@ START_TEST(exact_ranks_and_midpoints)
 	dl_rng rng;
 	dl_rng_init(&rng, 1, 0);
 	dl_tree *tr = dl_cart_grow(c, NULL, NULL, &p, &rng);
-	/* class 1 is exactly the rows with value 3: the cut between 1 and 3, at 2; the missing
+	/* class 1 is exactly the rows with value 3: the cut between 1 and 3, at 2 (the float
+	 * just above, so that 2 itself goes left, as x <= 2 does in scikit-learn); the missing
 	 * row (class 0) goes left with the other class-0 rows */
 	ck_assert_int_eq(tr->n, 3);
-	ck_assert_float_eq(tr->thr[0], 2.0f);
+	ck_assert_float_eq(tr->thr[0], nextafterf(2.0f, 3.0f));
 	ck_assert_int_eq(tr->default_left[0], 1);
 	for (size_t r = 0; r < 6; r++) {
 		int32_t leaf = dl_cart_leaf_ranked(tr, rk, r, (size_t)-1, 0);

@@ -66,6 +66,7 @@ static int train_samme(dl_gbdt_run *R, double *amount, double *W, dl_err *e)
 	for (size_t i = 0; i < n && rc == 0; i++)
 		sw[i] /= tot;
 	dl_cart *cart = dl_cart_new(R->bins, y, (int)K, NULL);
+	dl_cart_set_bin_max(cart, R->bmax);
 	size_t nf = R->bins->nfeat, mtry = 0;
 	if (R->gp.colsample_bynode < 1.0) {     /* --max-features, as the grower draws them */
 		mtry = (size_t)(R->gp.colsample_bynode * (double)nf);

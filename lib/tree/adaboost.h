@@ -33,6 +33,7 @@ typedef struct dl_gbdt_run {
 	size_t tcap;
 	dl_pool *pool;
 	dl_bins *bins;
+	float *bmax;            /* the largest value of each bin (midpoint thresholds) */
 	dl_grower *gr;
 	dl_grow_params gp;
 	double *tm;             /* training margins, n * K */

@@ -554,13 +554,11 @@ dl_tree *dl_cart_grow(dl_cart *c, const float *count, const float *weight,
 			/* the midpoint between the node's values on either side, as scikit-learn
 			 * and ranger place it; rounded to a float that still separates them */
 			float lo = rk->uval[f][best.bin], hi = rk->uval[f][best.next];
-			float mid = (float)(((double)lo + (double)hi) / 2);
-			t->thr[fr.id] = lo < mid ? mid : hi;
+			t->thr[fr.id] = dl_tree_midpoint(lo, hi);
 			t->split_bin[fr.id] = 0;
 		} else if (c->bmax) {
 			float lo = c->bmax[f * 256 + (size_t)best.bin], hi = b->cuts[f][best.next - 1];
-			float mid = (float)(((double)lo + (double)hi) / 2);
-			t->thr[fr.id] = lo < mid ? mid : hi;
+			t->thr[fr.id] = dl_tree_midpoint(lo, hi);
 			t->split_bin[fr.id] = (uint16_t)best.bin;
 		} else {
 			t->split_bin[fr.id] = (uint16_t)best.bin;

@@ -15,6 +15,7 @@
 #include "core/rng.h"
 #include "data/metrics.h"
 #include "tree/bins.h"
+#include "tree/cart.h"
 #include "tree/grow.h"
 
 /* ---- percentiles and line searches */
@@ -552,6 +553,8 @@ dl_gbm *dl_gbdt_train(const dl_gbdt_params *p, const dl_table *train,
 	R.pool = dl_pool_new(p->threads > 0 ? p->threads : 1);
 	R.bins = dl_bins_build(train, p->max_bin, R.pool);
 	R.gr = dl_grower_new(R.bins, R.pool);
+	R.bmax = dl_cart_bin_max(R.bins, train, R.pool);
+	dl_grower_set_bin_max(R.gr, R.bmax, !(p->subsample < 1));
 	double nfd = (double)(nf ? nf : 1), frac = p->max_features;
 	if (frac < 0) {         /* sqrt or log2 of the number of features, at least 1 */
 		double c = floor(frac == -1 ? sqrt(nfd) : log2(nfd));
@@ -620,6 +623,7 @@ dl_gbm *dl_gbdt_train(const dl_gbdt_params *p, const dl_table *train,
 	dl_free(R.es);
 	dl_free(R.tm);
 	dl_grower_free(R.gr);
+	dl_free(R.bmax);
 	dl_bins_free(R.bins);
 	dl_pool_free(R.pool);
 	if (rc < 0) {

@@ -19,6 +19,7 @@
 #include "tree/grow.h"
 
 #include <float.h>
+#include <math.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -68,6 +69,8 @@ struct dl_grower {
 	size_t *sp_ptr;
 	uint32_t *sp_cell;
 	uint8_t *bcol;          /* the bin matrix column-major (nfeat x nrow), for partition */
+	const float *bmax;      /* midpoint thresholds, or NULL */
+	int whole_nodes;        /* every row that reaches a node is one of its rows */
 };
 
 #define SPARSE_MISSING 0.5      /* use the compressed rows above this share of missing cells */
@@ -131,6 +134,12 @@ static void hist_put(dl_grower *g, v2d *h)
 		return;
 	dl_grow((void **)&g->spare, &g->capspare, g->nspare + 1, sizeof *g->spare);
 	g->spare[g->nspare++] = h;
+}
+
+void dl_grower_set_bin_max(dl_grower *g, const float *bmax, int whole_nodes)
+{
+	g->bmax = bmax;
+	g->whole_nodes = whole_nodes;
 }
 
 void dl_grower_free(dl_grower *g)
@@ -503,6 +512,23 @@ static void split(dl_grower *g, dl_tree *t, const dl_grow_params *p, struct work
 	t->feature[w->id] = c->feat;
 	t->split_bin[w->id] = (uint16_t)c->bin;
 	t->thr[w->id] = g->b->cuts[c->feat][c->bin];
+	if (g->bmax) {
+		/* the left side ends at bin j = k and the right one starts at bin k + 1; with
+		 * whole_nodes, at the node's last non-empty bin up to k and its first after k (by
+		 * the node's histogram: a scan may stop on an empty bin) */
+		const dl_bins *b = g->b;
+		size_t f = (size_t)c->feat, j = (size_t)c->bin, k = j + 1;
+		if (g->whole_nodes && w->hist) {
+			const v2d *h = w->hist + f * HSTRIDE;
+			while (j > 0 && !(h[j][1] > 0))
+				j--;
+			while (k + 1 < b->nbin[f] && !(h[k][1] > 0))
+				k++;
+		}
+		float lo = g->bmax[f * 256 + j], hi = b->cuts[f][k - 1];
+		if (lo > -INFINITY)
+			t->thr[w->id] = dl_tree_midpoint(lo, hi);
+	}
 	t->default_left[w->id] = (uint8_t)c->dleft;
 	t->gain[w->id] = (float)c->gain;
 	t->cover[w->id] = (float)w->h;

@@ -45,6 +45,16 @@ typedef struct dl_grower dl_grower;
 
 dl_grower *dl_grower_new(const dl_bins *b, dl_pool *pool);
 void dl_grower_free(dl_grower *g);
+/* Midpoint thresholds (scikit-learn's placement where binning is exact): bmax[f * 256 + k]
+ * is the largest training value of feature f in bin k (cart.h's dl_cart_bin_max;
+ * borrowed). A split after bin k then stores the midpoint (rounded to a float above the
+ * lower value) between that value and the smallest value of the next bin instead of the
+ * cut above bin k. The next bin is bin k + 1, so that no value lies between and rows go the
+ * same way by value as by bin; or, with whole_nodes, the node's first non-empty bin after
+ * k, scikit-learn's threshold where binning is exact, for trees grown on every row of the
+ * data (rows of the bins in between reach the node only at prediction). Without it
+ * (dl-xgb), the threshold is the cut, as XGBoost stores it. */
+void dl_grower_set_bin_max(dl_grower *g, const float *bmax, int whole_nodes);
 /* Grows a tree on rows[0..n) (distinct, increasing) with gradient gh[2r] and hessian
  * gh[2r+1] for row r. feat_mask[f] != 0 allows feature f (NULL: all). When row_leaf is
  * not NULL, row_leaf[r] is set to the leaf of each row r in rows. Returns the tree

@@ -49,6 +49,15 @@ static void grow_to(dl_tree *t, size_t cap)
 	t->cap = (int32_t)cap;
 }
 
+float dl_tree_midpoint(float lo, float hi)
+{
+	double mid = ((double)lo + (double)hi) / 2;
+	float f = (float)mid;
+	if ((double)f <= mid)
+		f = nextafterf(f, INFINITY);
+	return f < hi ? f : hi;
+}
+
 void dl_tree_reserve(dl_tree *t, int32_t n)
 {
 	if (n > t->cap)

@@ -32,6 +32,10 @@ typedef struct dl_tree {
 /* An empty tree whose nodes hold vdim values; dl_tree_add makes the root. */
 dl_tree *dl_tree_new(int vdim);
 void dl_tree_free(dl_tree *t);
+/* The threshold between two values lo < hi that a row goes left of (x < threshold) exactly
+ * when x <= (lo + hi) / 2, the midpoint in double precision, as scikit-learn and ranger
+ * test it: the smallest float above that midpoint (at most hi). */
+float dl_tree_midpoint(float lo, float hi);
 /* Makes room for n nodes in all (no effect when there is). */
 void dl_tree_reserve(dl_tree *t, int32_t n);
 /* Appends a leaf with parent p (-1 for the root) and returns its index. */

@@ -20,9 +20,11 @@
 #     logloss, mlogloss  0.025 (absolute) or 25% of scikit-learn's value
 #     rmse, mae          2% of scikit-learn's value
 #     pinball@A          5% of scikit-learn's value
-# On the test rows the thresholds differ (scikit-learn's lie midway between two training
-# values, dl-gbdt's at bin boundaries), so that a test value between two training values
-# may go the other way. On cancer and digits, whose features have up to 400 distinct
+#   train rows of diabetes-squared20 (20 rounds).
+# The thresholds are placed as scikit-learn places them (midway between the node's values
+# on either side, a value equal to it going left), but near-ties between splits, broken by
+# rounding (scikit-learn's mean of float64 labels, say), and exact ties still part the
+# trees on rows that fall between training values. On cancer and digits, whose features have up to 400 distinct
 # values, the bins are not exact and the trees differ a little; a probability near 0 or 1
 # moves the log-loss much (hence its looser bound). AdaBoost's error rate on cancer is not
 # compared: its second stump already differs there and the weights of the rows, and so the
@@ -112,7 +114,7 @@ for c in $cases; do
 			exact=0
 			case $c/$part in
 			diabetes-squared/train | diabetes-split40/train | diabetes-huber/train | \
-			diabetes01-*/train) exact=1 ;;
+			diabetes01-*/train | diabetes-squared20/train) exact=1 ;;
 			digits-adaboost*/train) exact=1 ;;
 			esac
 			if within "$m" "$part" "$got" "$want" "$exact"; then
