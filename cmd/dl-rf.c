@@ -472,19 +472,6 @@ static void cmd_eval(struct args *a)
 	dl_forest_free(f);
 }
 
-struct imp {
-	double v;
-	size_t f;
-};
-
-static int cmp_imp(const void *x, const void *y)
-{
-	const struct imp *a = x, *b = y;
-	if (a->v != b->v)
-		return a->v < b->v ? 1 : -1;
-	return a->f < b->f ? -1 : a->f > b->f;
-}
-
 static void cmd_importance(struct args *a)
 {
 	if (a->nrest)
@@ -494,21 +481,13 @@ static void cmd_importance(struct args *a)
 	if (perm && !f->perm_importance)
 		dl_die("%s: the model has no permutation importance (train with --importance "
 		       "permutation)", a->model);
-	struct imp *s = dl_mallocarray(f->nfeat, sizeof *s);
 	double *v = dl_mallocarray(f->nfeat, sizeof *v);
 	if (perm)
 		memcpy(v, f->perm_importance, f->nfeat * sizeof *v);
 	else
 		dl_forest_impurity_importance(f, v);
-	for (size_t i = 0; i < f->nfeat; i++)
-		s[i] = (struct imp){ v[i], i };
-	qsort(s, f->nfeat, sizeof *s, cmp_imp);
-	dl_out *out = dl_out_open(a->output, 0);
-	for (size_t i = 0; i < f->nfeat; i++)
-		dl_out_printf(out, "%s\t%.9g\n", f->features[s[i].f], s[i].v);
-	dl_out_close(out);
+	dl_cli_print_importance(a->output, f->features, v, f->nfeat, 0);
 	dl_free(v);
-	dl_free(s);
 	dl_forest_free(f);
 }
 

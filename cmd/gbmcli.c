@@ -1,8 +1,10 @@
 /*
  * gbmcli.c — commands of the boosting programs (see gbmcli.h): option parsing, loading
- * the data with a model's features, and writing what the library computes.
+ * the data with a model's features, training, cross-validation and import; the commands
+ * that use a model are in gbmpredict.c, XGBoost's configuration files in gbmconf.c.
  */
 #include "gbmcli.h"
+#include "gbmpriv.h"
 #include "tablecli.h"
 
 #include <math.h>
@@ -24,85 +26,7 @@
 #include "tree/shap.h"
 #include "tree/xgbimport.h"
 
-enum {
-	OPT_VALID = 0x100, OPT_PARAM, OPT_ROUNDS, OPT_EARLY, OPT_ETA, OPT_MAX_DEPTH, OPT_OBJECTIVE,
-	OPT_NUM_CLASS, OPT_METRIC, OPT_LABEL, OPT_WEIGHT, OPT_GROUP, OPT_EXCLUDE, OPT_INPUT,
-	OPT_FORMAT, OPT_MARGIN, OPT_LEAF, OPT_CONTRIB, OPT_ITERATIONS, OPT_STATS, OPT_TYPE,
-	OPT_FOLDS, OPT_EVAL_TRAIN, OPT_SUBSAMPLE, OPT_MAX_BIN, OPT_LOSS, OPT_ALPHA, OPT_LR,
-	OPT_NEST, OPT_MSL, OPT_MSS, OPT_MAXFEAT, OPT_ALGO,
-};
-
-static const struct option longopts[] = {
-	{"output", required_argument, 0, 'o'},
-	{"model", required_argument, 0, 'm'},
-	{"valid", required_argument, 0, OPT_VALID},
-	{"param", required_argument, 0, OPT_PARAM},
-	{"rounds", required_argument, 0, OPT_ROUNDS},
-	{"early-stopping", required_argument, 0, OPT_EARLY},
-	{"eta", required_argument, 0, OPT_ETA},
-	{"max-depth", required_argument, 0, OPT_MAX_DEPTH},
-	{"objective", required_argument, 0, OPT_OBJECTIVE},
-	{"num-class", required_argument, 0, OPT_NUM_CLASS},
-	{"metric", required_argument, 0, OPT_METRIC},
-	{"subsample", required_argument, 0, OPT_SUBSAMPLE},
-	{"max-bin", required_argument, 0, OPT_MAX_BIN},
-	{"label", required_argument, 0, OPT_LABEL},
-	{"weight", required_argument, 0, OPT_WEIGHT},
-	{"group", required_argument, 0, OPT_GROUP},
-	{"exclude", required_argument, 0, OPT_EXCLUDE},
-	{"input-format", required_argument, 0, OPT_INPUT},
-	{"format", required_argument, 0, OPT_FORMAT},
-	{"margin", no_argument, 0, OPT_MARGIN},
-	{"leaf", no_argument, 0, OPT_LEAF},
-	{"contrib", no_argument, 0, OPT_CONTRIB},
-	{"iterations", required_argument, 0, OPT_ITERATIONS},
-	{"with-stats", no_argument, 0, OPT_STATS},
-	{"type", required_argument, 0, OPT_TYPE},
-	{"folds", required_argument, 0, OPT_FOLDS},
-	{"eval-train", no_argument, 0, OPT_EVAL_TRAIN},
-	{"loss", required_argument, 0, OPT_LOSS},
-	{"alpha", required_argument, 0, OPT_ALPHA},
-	{"learning-rate", required_argument, 0, OPT_LR},
-	{"n-estimators", required_argument, 0, OPT_NEST},
-	{"min-samples-leaf", required_argument, 0, OPT_MSL},
-	{"min-samples-split", required_argument, 0, OPT_MSS},
-	{"max-features", required_argument, 0, OPT_MAXFEAT},
-	{"algorithm", required_argument, 0, OPT_ALGO},
-	DL_COMMON_LONGOPTS
-};
-
-#define MAX_LIST 64
-
-struct args {
-	dl_opts common;
-	enum dl_gbm_tool tool;
-	const char *output, *model, *label, *weight, *group, *type;
-	const char *valid[MAX_LIST];
-	int nvalid;
-	const char *exclude[MAX_LIST];
-	int nexclude;
-	const char *metrics[MAX_LIST];
-	int nmetrics;
-	const char *pkeys[256], *pvals[256];   /* training parameters, in order */
-	const char *pwhere[256];                /* "FILE:LINE" of a .conf parameter, or NULL */
-	int nparams;
-	char *owned[256];                       /* strings behind pkeys/pvals to free */
-	int nowned;
-	enum dl_table_format input;
-	int pred_format, margin, leaf, contrib, iterations, stats, folds, eval_train;
-	char **rest;
-	int nrest;
-	FILE *log;
-};
-
-struct command {
-	const char *name;
-	void (*run)(struct args *a);
-	const int *opts;
-	const char *usage;
-};
-
-static void add_param_at(struct args *a, const char *k, const char *v, const char *where)
+void gbm_add_param_at(struct args *a, const char *k, const char *v, const char *where)
 {
 	if (a->nparams == 256)
 		dl_usage_error("too many parameters");
@@ -113,7 +37,7 @@ static void add_param_at(struct args *a, const char *k, const char *v, const cha
 
 static void add_param(struct args *a, const char *k, const char *v)
 {
-	add_param_at(a, k, v, NULL);
+	gbm_add_param_at(a, k, v, NULL);
 }
 
 /* "key=value" from --param; the halves live in an owned copy. */
@@ -213,7 +137,7 @@ static void parse_args(const struct command *c, int argc, char **argv, struct ar
  * absent from a libsvm file that never uses the highest indices. */
 /* Reads a data file with the command's data options; with obj, a label that objective
  * cannot take fails at its line. */
-static dl_table *load(const struct args *a, const char *path, char *const *features,
+dl_table *gbm_load(const struct args *a, const char *path, char *const *features,
 		      size_t nfeat, int need_label, const dl_objective *obj)
 {
 	dl_table_options o = { 0 };
@@ -229,7 +153,7 @@ static dl_table *load(const struct args *a, const char *path, char *const *featu
 	return dl_cli_read_table(o, path, features, nfeat, need_label);
 }
 
-static void densify(dl_table *t)
+void gbm_densify(dl_table *t)
 {
 	dl_err e;
 	if (!t->x && dl_table_densify(t, &e) < 0)
@@ -360,204 +284,15 @@ static void trainer_free(struct trainer *t)
 	dl_gbdt_params_free(&t->g);
 }
 
-static const char *learner_name(const struct args *a)
+const char *gbm_learner_name(const struct args *a)
 {
 	return a->tool == DL_GBM_XGB ? "dl-xgb" : "dl-gbdt";
 }
 
-/* ---- XGBoost's command-line configuration files */
-
-struct conf {
-	const char *task, *data, *test, *model_in, *model_out, *name_pred, *name_dump;
-	const char *eval_names[MAX_LIST], *eval_paths[MAX_LIST];
-	int neval, dump_stats;
-	char *text;
-};
-
-/* A configuration file: its first line that is not blank or a comment is KEY = VALUE. */
-static int is_conf(const char *path)
-{
-	size_t n = strlen(path);
-	if (n > 5 && strcmp(path + n - 5, ".conf") == 0)
-		return 1;
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return 0;
-	char line[512];
-	int yes = 0;
-	while (fgets(line, sizeof line, f)) {
-		char *p = line + strspn(line, " \t\r\n");
-		if (!*p || *p == '#')
-			continue;
-		char *eq = strchr(p, '=');
-		yes = eq && strcspn(p, ",: \t") >= (size_t)(eq - p) - (eq > p && eq[-1] == ' ');
-		if (yes) {
-			/* a key is [A-Za-z_][A-Za-z0-9_:\[\]]* */
-			for (char *q = p; q < eq && *q != ' ' && *q != '\t'; q++)
-				if (!(*q == '_' || *q == ':' || *q == '[' || *q == ']' ||
-				      (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
-				      (*q >= '0' && *q <= '9')))
-					yes = 0;
-		}
-		break;
-	}
-	fclose(f);
-	return yes;
-}
-
-static char *trim(char *s)
-{
-	while (*s == ' ' || *s == '\t')
-		s++;
-	size_t n = strlen(s);
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
-		s[--n] = 0;
-	if (n >= 2 && s[0] == '"' && s[n - 1] == '"') {
-		s[n - 1] = 0;
-		s++;
-	}
-	return s;
-}
-
-/* A data path of XGBoost's configuration: "file?format=libsvm" keeps the file. */
-static const char *conf_path(char *v)
-{
-	char *q = strchr(v, '?');
-	if (q && strncmp(q, "?format=", 8) == 0) {
-		if (strncmp(q + 8, "libsvm", 6) && strncmp(q + 8, "csv", 3))
-			dl_usage_error("%s: only ?format=libsvm and ?format=csv are read", v);
-		*q = 0;
-	}
-	return v;
-}
-
-static void conf_set(struct args *a, struct conf *c, char *k, char *v, const char *where)
-{
-	if (!strcmp(k, "task"))
-		c->task = v;
-	else if (!strcmp(k, "data"))
-		c->data = conf_path(v);
-	else if (!strcmp(k, "test:data"))
-		c->test = conf_path(v);
-	else if (!strcmp(k, "model_in"))
-		c->model_in = v;
-	else if (!strcmp(k, "model_out"))
-		c->model_out = v;
-	else if (!strcmp(k, "name_pred"))
-		c->name_pred = v;
-	else if (!strcmp(k, "name_dump"))
-		c->name_dump = v;
-	else if (!strcmp(k, "dump_stats"))
-		c->dump_stats = atoi(v) != 0;
-	else if (!strncmp(k, "eval[", 5) && k[strlen(k) - 1] == ']') {
-		if (c->neval == MAX_LIST)
-			dl_usage_error("%s: at most %d eval[] sets", where, MAX_LIST);
-		k[strlen(k) - 1] = 0;
-		c->eval_names[c->neval] = k + 5;
-		c->eval_paths[c->neval++] = conf_path(v);
-	} else if (!strcmp(k, "save_period") || !strcmp(k, "use_buffer") ||
-		   !strcmp(k, "fmap") || !strcmp(k, "pred_margin") || !strcmp(k, "ntree_limit")) {
-		if (strcmp(v, "0") != 0 && strcmp(k, "use_buffer") != 0)
-			dl_warn("%s: '%s' is not supported, ignored", where, k);
-	} else {
-		if (a->nowned == 256)
-			dl_usage_error("too many parameters");
-		add_param_at(a, k, v, a->owned[a->nowned++] = dl_strdup(where));
-	}
-}
-
-static void conf_read(struct args *a, struct conf *c, const char *path)
-{
-	dl_err e;
-	dl_in *in = dl_in_open(path, 0, &e);
-	if (!in)
-		dl_die("%s", e.msg);
-	size_t len;
-	c->text = (char *)dl_in_slurp(in, &len, &e);
-	if (!c->text)
-		dl_die("%s", e.msg);
-	dl_in_close(in);
-	c->text = dl_reallocarray(c->text, len + 1, 1);
-	c->text[len] = 0;
-	int lineno = 0;
-	for (char *line = c->text, *next; line; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = 0;
-		lineno++;
-		char *hash = strchr(line, '#');
-		if (hash)
-			*hash = 0;
-		char *p = trim(line);
-		if (!*p)
-			continue;
-		char *eq = strchr(p, '=');
-		if (!eq)
-			dl_die("%s:%d: not KEY = VALUE", path, lineno);
-		*eq = 0;
-		char *k = trim(p), *v = trim(eq + 1);
-		char where[600];
-		snprintf(where, sizeof where, "%s:%d", path, lineno);
-		if (!*k)
-			dl_die("%s: no key before '='", where);
-		conf_set(a, c, k, v, where);
-	}
-}
-
-static void train_model(struct args *a, const char *data, const char *const *vpaths,
-			const char *const *vnames, int nvalid, const char *output);
-static void predict_to(struct args *a, const char *path, const char *output);
-static void dump_to(struct args *a, const char *output);
-
-/* dl-xgb train CONFIG.conf [KEY=VALUE...]: XGBoost's command-line program's tasks. */
-static void run_conf(struct args *a)
-{
-	struct conf c = { 0 };
-	conf_read(a, &c, a->rest[0]);
-	for (int i = 1; i < a->nrest; i++) {
-		char *eq = strchr(a->rest[i], '=');
-		if (!eq || eq == a->rest[i])
-			dl_usage_error("train: '%s' is not KEY=VALUE (after a configuration file)",
-				       a->rest[i]);
-		*eq = 0;
-		conf_set(a, &c, trim(a->rest[i]), trim(eq + 1), "command line");
-	}
-	const char *task = c.task ? c.task : "train";
-	if (!strcmp(task, "train")) {
-		if (!c.data)
-			dl_usage_error("%s: no 'data = FILE' to train on", a->rest[0]);
-		char out[64];
-		const char *model_out = a->output ? a->output : c.model_out;
-		if (!model_out) {
-			int rounds = 10;
-			for (int i = 0; i < a->nparams; i++)
-				if (!strcmp(a->pkeys[i], "num_round"))
-					rounds = atoi(a->pvals[i]);
-			snprintf(out, sizeof out, "%04d.model", rounds);
-			model_out = out;
-		}
-		train_model(a, c.data, c.eval_paths, c.eval_names, c.neval, model_out);
-	} else if (!strcmp(task, "pred")) {
-		if (!c.model_in || !c.test)
-			dl_usage_error("%s: task = pred needs model_in and test:data", a->rest[0]);
-		a->model = c.model_in;
-		predict_to(a, c.test, a->output ? a->output : c.name_pred ? c.name_pred : "pred.txt");
-	} else if (!strcmp(task, "dump")) {
-		if (!c.model_in)
-			dl_usage_error("%s: task = dump needs model_in", a->rest[0]);
-		a->model = c.model_in;
-		a->stats = c.dump_stats;
-		dump_to(a, a->output ? a->output : c.name_dump ? c.name_dump : "dump.txt");
-	} else {
-		dl_usage_error("%s: task '%s' is not train, pred or dump", a->rest[0], task);
-	}
-	dl_free(c.text);
-}
-
 static void cmd_train(struct args *a)
 {
-	if (a->tool == DL_GBM_XGB && a->nrest >= 1 && is_conf(a->rest[0])) {
-		run_conf(a);
+	if (a->tool == DL_GBM_XGB && a->nrest >= 1 && gbm_is_conf(a->rest[0])) {
+		gbm_run_conf(a);
 		return;
 	}
 	if (a->nrest != 1)
@@ -568,15 +303,15 @@ static void cmd_train(struct args *a)
 	const char *names[MAX_LIST];
 	for (int i = 0; i < a->nvalid; i++)
 		names[i] = a->nvalid == 1 ? "valid" : NULL;
-	train_model(a, a->rest[0], a->valid, names, a->nvalid, a->output);
+	gbm_train_model(a, a->rest[0], a->valid, names, a->nvalid, a->output);
 }
 
-static void train_model(struct args *a, const char *data, const char *const *vpaths,
+void gbm_train_model(struct args *a, const char *data, const char *const *vpaths,
 			const char *const *vnames, int nvalid, const char *output)
 {
 	struct trainer p;
 	set_params(a, &p);
-	dl_table *train = load(a, data, NULL, 0, 1, trainer_objective(&p));
+	dl_table *train = gbm_load(a, data, NULL, 0, 1, trainer_objective(&p));
 	dl_table *valid[MAX_LIST];
 	dl_eval_set sets[MAX_LIST + 1];
 	char names[MAX_LIST][32];
@@ -586,8 +321,8 @@ static void train_model(struct args *a, const char *data, const char *const *vpa
 	if ((nvalid == 0 && (!dl_is_quiet() || a->log)) || a->eval_train)
 		sets[nsets++] = (dl_eval_set){ train, "train" };
 	for (int i = 0; i < nvalid; i++) {
-		valid[i] = load(a, vpaths[i], train->names, train->ncol, 1, trainer_objective(&p));
-		densify(valid[i]);
+		valid[i] = gbm_load(a, vpaths[i], train->names, train->ncol, 1, trainer_objective(&p));
+		gbm_densify(valid[i]);
 		if (vnames[i])
 			snprintf(names[i], sizeof names[i], "%s", vnames[i]);
 		else
@@ -604,7 +339,7 @@ static void train_model(struct args *a, const char *data, const char *const *vpa
 	if (!m->params_json)
 		m->params_json = params_json(a);
 	dl_out *out = dl_out_open(output, 0);
-	dl_gbm_write(m, learner_name(a), out);
+	dl_gbm_write(m, gbm_learner_name(a), out);
 	dl_out_close(out);
 	dl_gbm_free(m);
 	for (int i = 0; i < nvalid; i++)
@@ -613,145 +348,7 @@ static void train_model(struct args *a, const char *data, const char *const *vpa
 	trainer_free(&p);
 }
 
-/* ---- using a model */
-
-static dl_gbm *load_model(const struct args *a)
-{
-	if (!a->model)
-		dl_usage_error("no model given (-m MODEL.json)");
-	dl_err e;
-	dl_gbm *m = dl_gbm_read(a->model, NULL, &e);
-	if (!m)
-		dl_die("%s", e.msg);
-	return m;
-}
-
-static int rounds_to_use(const struct args *a, const dl_gbm *m)
-{
-	if (a->iterations > 0)
-		return a->iterations;
-	return m->best_iteration >= 0 ? m->best_iteration + 1 : 0;
-}
-
-static const char *data_arg(const struct args *a, const char *cmd)
-{
-	if (a->nrest > 1)
-		dl_usage_error("%s: one data file, got %d", cmd, a->nrest);
-	return a->nrest ? a->rest[0] : "-";
-}
-
-static void cmd_predict(struct args *a)
-{
-	predict_to(a, data_arg(a, "predict"), a->output);
-}
-
-static void predict_to(struct args *a, const char *path, const char *output)
-{
-	if (a->leaf + a->contrib + a->margin > 1)
-		dl_usage_error("predict: --margin, --leaf and --contrib exclude each other");
-	dl_gbm *m = load_model(a);
-	dl_table *t = load(a, path, m->features, m->nfeat, 0, NULL);
-	densify(t);
-	dl_pool *pool = dl_pool_new(a->common.threads);
-	size_t K = dl_gbm_nclass(m), n = t->nrow;
-	int rounds = rounds_to_use(a, m);
-	dl_out *out = dl_out_open(output, 0);
-	if (a->contrib) {
-		size_t w = K * (m->nfeat + 1);
-		/* contributions of the trees of the first rounds only */
-		while (rounds > 0 && m->ntree > (size_t)rounds * K)
-			dl_tree_free(m->trees[--m->ntree]);
-		double *v = dl_mallocarray(n * w + 1, sizeof *v);
-		dl_gbm_contribs(m, t, pool, v);
-		dl_pred_write(out, a->pred_format, "contrib", v, n, w, 0);
-		dl_free(v);
-	} else if (a->leaf) {
-		size_t nt = rounds > 0 && (size_t)rounds * K < m->ntree ? (size_t)rounds * K : m->ntree;
-		double *v = dl_mallocarray(n * nt + 1, sizeof *v);
-		for (size_t r = 0; r < n; r++)
-			for (size_t i = 0; i < nt; i++)
-				v[r * nt + i] = dl_tree_leaf(m->trees[i], t->x + r * t->ncol);
-		dl_pred_write(out, a->pred_format, "leaf", v, n, nt, DL_PRED_INTEGERS);
-		dl_free(v);
-	} else {
-		double *v = dl_mallocarray(n * K + 1, sizeof *v);
-		dl_gbm_margins(m, t, rounds, pool, v);
-		size_t k = K;
-		if (!a->margin)
-			k = dl_objective_transform(&m->obj, v, n);
-		dl_pred_write(out, a->pred_format, "prediction", v, n, k, 0);
-		dl_free(v);
-	}
-	dl_out_close(out);
-	dl_pool_free(pool);
-	dl_table_free(t);
-	dl_gbm_free(m);
-}
-
-static void cmd_eval(struct args *a)
-{
-	const char *path = data_arg(a, "eval");
-	dl_gbm *m = load_model(a);
-	dl_table *t = load(a, path, m->features, m->nfeat, 1, &m->obj);
-	dl_err le;
-	if (dl_objective_check_labels(&m->obj, t->label, t->nrow, &le) < 0)
-		dl_die("%s: %s", path, le.msg);
-	densify(t);
-	dl_pool *pool = dl_pool_new(a->common.threads);
-	size_t K = dl_gbm_nclass(m), n = t->nrow;
-	double *v = dl_mallocarray(n * K + 1, sizeof *v);
-	dl_gbm_margins(m, t, rounds_to_use(a, m), pool, v);
-	dl_objective o = m->obj;
-	if (o.kind == DL_OBJ_SOFTMAX)
-		o.kind = DL_OBJ_SOFTPROB;
-	size_t k = dl_objective_transform(&o, v, n);
-	size_t *gp = NULL;
-	size_t ng = 0;
-	dl_err e;
-	if (t->qid) {
-		ptrdiff_t r = dl_table_groups(t, &gp, &e);
-		if (r < 0)
-			dl_die("%s", e.msg);
-		ng = (size_t)r;
-	}
-	const char *def = dl_objective_default_metric(m->obj.kind);
-	int nm = a->nmetrics ? a->nmetrics : 1;
-	dl_out *out = dl_out_open(a->output, 0);
-	for (int i = 0; i < nm; i++) {
-		const char *name = a->nmetrics ? a->metrics[i] : def;
-		double val;
-		if (dl_metric_eval(name, v, n, k, t->label, t->weight, gp, ng, &val, &e) < 0)
-			dl_die("%s: %s", path, e.msg);
-		dl_out_printf(out, "%s\t%.9g\n", name, val);
-		if (a->log)
-			dl_log(a->log, "\"metric\":\"%s\",\"value\":%.9g", name, val);
-	}
-	dl_out_close(out);
-	dl_free(gp);
-	dl_free(v);
-	dl_pool_free(pool);
-	dl_table_free(t);
-	dl_gbm_free(m);
-}
-
-static void cmd_dump(struct args *a)
-{
-	if (a->nrest)
-		dl_usage_error("dump: unexpected argument '%s'", a->rest[0]);
-	dump_to(a, a->output);
-}
-
-static void dump_to(struct args *a, const char *output)
-{
-	dl_gbm *m = load_model(a);
-	dl_out *out = dl_out_open(output, 0);
-	for (size_t i = 0; i < m->ntree; i++) {
-		dl_out_printf(out, "booster[%zu]:\n", i);
-		dl_tree_dump(m->trees[i], (const char *const *)m->features, a->stats, out);
-	}
-	dl_out_close(out);
-	dl_gbm_free(m);
-}
+/* ---- cross-validation */
 
 static int cmp_size(const void *x, const void *y)
 {
@@ -759,42 +356,6 @@ static int cmp_size(const void *x, const void *y)
 	return (a > b) - (a < b);
 }
 
-struct imp {
-	double v;
-	size_t f;
-};
-
-static int cmp_imp(const void *x, const void *y)
-{
-	const struct imp *a = x, *b = y;
-	if (a->v != b->v)
-		return a->v < b->v ? 1 : -1;
-	return a->f < b->f ? -1 : a->f > b->f;
-}
-
-static void cmd_importance(struct args *a)
-{
-	if (a->nrest)
-		dl_usage_error("importance: unexpected argument '%s'", a->rest[0]);
-	dl_gbm *m = load_model(a);
-	int type = a->type ? dl_importance_parse(a->type) : DL_IMP_GAIN;
-	double *v = dl_mallocarray(m->nfeat, sizeof *v);
-	dl_importance((const dl_tree *const *)m->trees, m->ntree, m->nfeat, type, v);
-	struct imp *s = dl_mallocarray(m->nfeat, sizeof *s);
-	for (size_t f = 0; f < m->nfeat; f++)
-		s[f] = (struct imp){ v[f], f };
-	qsort(s, m->nfeat, sizeof *s, cmp_imp);
-	dl_out *out = dl_out_open(a->output, 0);
-	for (size_t i = 0; i < m->nfeat; i++)
-		if (s[i].v > 0)
-			dl_out_printf(out, "%s\t%.9g\n", m->features[s[i].f], s[i].v);
-	dl_out_close(out);
-	dl_free(s);
-	dl_free(v);
-	dl_gbm_free(m);
-}
-
-/* ---- cross-validation */
 
 struct cv_ctx {
 	double *values;         /* rounds * nmetrics for this fold */
@@ -827,7 +388,7 @@ static void cmd_cv(struct args *a)
 	set_params(a, &p);
 	if (p.b.early_stopping > 0 || p.g.early_stopping > 0)
 		dl_usage_error("cv: --early-stopping is not supported here");
-	dl_table *t = load(a, a->rest[0], NULL, 0, 1, trainer_objective(&p));
+	dl_table *t = gbm_load(a, a->rest[0], NULL, 0, 1, trainer_objective(&p));
 	size_t n = t->nrow, K = (size_t)a->folds;
 	if (n < K)
 		dl_die("%s: %zu rows cannot make %zu folds", a->rest[0], n, K);
@@ -856,7 +417,7 @@ static void cmd_cv(struct args *a)
 		qsort(tr, ntr, sizeof *tr, cmp_size);
 		qsort(te, nte, sizeof *te, cmp_size);
 		dl_table *ttr = dl_table_subset(t, tr, ntr), *tte = dl_table_subset(t, te, nte);
-		densify(tte);
+		gbm_densify(tte);
 		dl_eval_set set = { tte, "test" };
 		struct cv_ctx c = { all + f * R * (size_t)nm, 0, 0, { 0 } };
 		dl_err e;
@@ -908,7 +469,7 @@ static void cmd_import(struct args *a)
 	if (!m)
 		dl_die("%s", e.msg);
 	dl_out *out = dl_out_open(a->output, 0);
-	dl_gbm_write(m, learner_name(a), out);
+	dl_gbm_write(m, gbm_learner_name(a), out);
 	dl_out_close(out);
 	dl_gbm_free(m);
 }
@@ -965,7 +526,7 @@ static const struct command commands[] = {
 	  DATA_HELP
 	  "Per-round metrics go to standard error as [ROUND]<TAB>SET-METRIC:VALUE.\n"
 	  COMMON_HELP },
-	{ "predict", cmd_predict, o_predict,
+	{ "predict", gbm_cmd_predict, o_predict,
 	  "Usage: dl-xgb predict -m MODEL [OPTIONS] [DATA]\n"
 	  "One line per row of DATA: the probability of class 1 (binary objectives), the value\n"
 	  "(regression), or K tab-separated class probabilities (multi:softprob).\n"
@@ -980,7 +541,7 @@ static const struct command commands[] = {
 	  DATA_HELP
 	  "A label column in DATA is ignored.\n"
 	  COMMON_HELP },
-	{ "eval", cmd_eval, o_eval,
+	{ "eval", gbm_cmd_eval, o_eval,
 	  "Usage: dl-xgb eval -m MODEL [--metric NAME...] [OPTIONS] [DATA]\n"
 	  "Metrics of the model on labelled DATA: lines METRIC<TAB>VALUE.\n"
 	  "  -m, --model FILE        the model\n"
@@ -1006,14 +567,14 @@ static const struct command commands[] = {
 	  "dl-xgb's model file; its predictions are XGBoost's.\n"
 	  "  -o, --output FILE       the converted model (written atomically)\n"
 	  COMMON_HELP },
-	{ "dump", cmd_dump, o_dump,
+	{ "dump", gbm_cmd_dump, o_dump,
 	  "Usage: dl-xgb dump -m MODEL [--with-stats]\n"
 	  "The trees as text, as XGBoost dumps them.\n"
 	  "  -m, --model FILE        the model\n"
 	  "      --with-stats        add the gain and cover of each node\n"
 	  "  -o, --output FILE       write FILE instead of standard output\n"
 	  COMMON_HELP },
-	{ "importance", cmd_importance, o_importance,
+	{ "importance", gbm_cmd_importance, o_importance,
 	  "Usage: dl-xgb importance -m MODEL [--type T]\n"
 	  "Feature importance, largest first: lines FEATURE<TAB>VALUE.\n"
 	  "  -m, --model FILE        the model\n"
@@ -1079,7 +640,7 @@ static const struct command gbdt_commands[] = {
 	  GBDT_DATA_HELP
 	  "Per-round metrics go to standard error as [ROUND]<TAB>SET-METRIC:VALUE.\n"
 	  COMMON_HELP },
-	{ "predict", cmd_predict, o_predict,
+	{ "predict", gbm_cmd_predict, o_predict,
 	  "Usage: dl-gbdt predict -m MODEL [OPTIONS] [DATA]\n"
 	  "One line per row of DATA: the probability of class 1 (two classes), K tab-separated\n"
 	  "class probabilities (K classes), or the value (regression).\n"
@@ -1094,7 +655,7 @@ static const struct command gbdt_commands[] = {
 	  GBDT_DATA_HELP
 	  "A label column in DATA is ignored.\n"
 	  COMMON_HELP },
-	{ "eval", cmd_eval, o_eval,
+	{ "eval", gbm_cmd_eval, o_eval,
 	  "Usage: dl-gbdt eval -m MODEL [--metric NAME...] [OPTIONS] [DATA]\n"
 	  "Metrics of the model on labelled DATA: lines METRIC<TAB>VALUE.\n"
 	  "  -m, --model FILE        the model\n"
@@ -1114,14 +675,14 @@ static const struct command gbdt_commands[] = {
 	  "Training options as for train (--loss, --n-estimators, --metric, ...).\n"
 	  GBDT_DATA_HELP
 	  COMMON_HELP },
-	{ "dump", cmd_dump, o_dump,
+	{ "dump", gbm_cmd_dump, o_dump,
 	  "Usage: dl-gbdt dump -m MODEL [--with-stats]\n"
 	  "The trees as text, as XGBoost dumps them.\n"
 	  "  -m, --model FILE        the model\n"
 	  "      --with-stats        add the gain and cover of each node\n"
 	  "  -o, --output FILE       write FILE instead of standard output\n"
 	  COMMON_HELP },
-	{ "importance", cmd_importance, o_importance,
+	{ "importance", gbm_cmd_importance, o_importance,
 	  "Usage: dl-gbdt importance -m MODEL [--type T]\n"
 	  "Feature importance, largest first: lines FEATURE<TAB>VALUE.\n"
 	  "  -m, --model FILE        the model\n"

@@ -3,10 +3,13 @@
  */
 #include "tablecli.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/cli.h"
 #include "core/error.h"
+#include "core/io.h"
 
 enum dl_table_format dl_cli_input_format(const char *s)
 {
@@ -57,4 +60,32 @@ dl_table *dl_cli_read_table(dl_table_options o, const char *path, char *const *f
 	if (need_label && !t->label)
 		dl_die("%s: no label column (name it with --label)", path ? path : "-");
 	return t;
+}
+
+struct imp {
+	double v;
+	size_t f;
+};
+
+static int cmp_imp(const void *x, const void *y)
+{
+	const struct imp *a = x, *b = y;
+	if (a->v != b->v)
+		return a->v < b->v ? 1 : -1;
+	return a->f < b->f ? -1 : a->f > b->f;
+}
+
+void dl_cli_print_importance(const char *output, char *const *names, const double *v, size_t n,
+			     int positive_only)
+{
+	struct imp *s = dl_mallocarray(n + 1, sizeof *s);
+	for (size_t f = 0; f < n; f++)
+		s[f] = (struct imp){ v[f], f };
+	qsort(s, n, sizeof *s, cmp_imp);
+	dl_out *out = dl_out_open(output, 0);
+	for (size_t i = 0; i < n; i++)
+		if (!positive_only || s[i].v > 0)
+			dl_out_printf(out, "%s\t%.9g\n", names[s[i].f], s[i].v);
+	dl_out_close(out);
+	dl_free(s);
 }

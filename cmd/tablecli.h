@@ -16,4 +16,9 @@ enum dl_table_format dl_cli_input_format(const char *s);
  * command line's fault, else 1), or when need_label and the data has no label column. */
 dl_table *dl_cli_read_table(dl_table_options o, const char *path, char *const *features,
 			    size_t nfeat, int need_label);
+/* Writes lines NAME<TAB>VALUE of the n features, the largest value first (ties in feature
+ * order); with positive_only, features of value 0 or less are left out. To output (NULL:
+ * standard output). */
+void dl_cli_print_importance(const char *output, char *const *names, const double *v, size_t n,
+			     int positive_only);
 #endif
