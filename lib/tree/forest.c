@@ -504,8 +504,10 @@ dl_forest *dl_forest_train(const dl_forest_params *p, const dl_table *t, double 
  * the original tree), where its values are. A block of rows goes through one tree at a
  * time, so that the tree's nodes stay in cache across the rows (a grown-out tree of 10^5
  * nodes is about 1 MB packed; the blocks are large, a thread's share of the rows up to
- * 16384 rows); each row's sum still runs over the trees in order, so the results are those
- * of dl_tree_leaf. */
+ * 16384 rows), and LANES rows of the block walk down a tree together, one level a step, so
+ * that their cache misses overlap (about twice the rows a second of one walk at a time);
+ * each row's sum still runs over the trees in order, so the results are those of
+ * dl_tree_leaf. */
 struct pnode {
 	float thr;
 	uint32_t feat;          /* the feature; top bit: missing values go left */
@@ -513,6 +515,7 @@ struct pnode {
 };
 
 #define PNODE_LEFT_MISSING 0x80000000u
+#define LANES 8
 
 struct pred {
 	const dl_forest *f;
@@ -565,19 +568,35 @@ static void predict_rows(void *ctx, size_t begin, size_t end, int tid)
 		for (size_t i = 0; i < f->ntree; i++) {
 			const struct pnode *nd = pr->nodes[i];
 			const float *val = f->trees[i]->value;
-			for (size_t r = r0; r < r1; r++) {
-				const float *x = pr->t->x + r * nc;
-				int32_t j = 0;
-				while (nd[j].left >= 0) {
-					uint32_t fe = nd[j].feat;
-					float v = x[fe & ~PNODE_LEFT_MISSING];
-					int right = v != v ? !(fe & PNODE_LEFT_MISSING) : !(v < nd[j].thr);
-					j = nd[j].left + right;
+			/* LANES rows walk down together, a level a step, so that their
+			 * cache misses overlap */
+			for (size_t ra = r0; ra < r1; ra += LANES) {
+				size_t nl = r1 - ra < LANES ? r1 - ra : LANES;
+				int32_t j[LANES];
+				const float *x[LANES];
+				for (size_t l = 0; l < nl; l++) {
+					j[l] = 0;
+					x[l] = pr->t->x + (ra + l) * nc;
 				}
-				const float *v = val + (size_t)(-1 - nd[j].left) * K;
-				double *o = pr->out + r * K;
-				for (size_t k = 0; k < K; k++)
-					o[k] += v[k];
+				for (int active = 1; active;) {
+					active = 0;
+					for (size_t l = 0; l < nl; l++) {
+						const struct pnode *n = &nd[j[l]];
+						if (n->left < 0)
+							continue;
+						uint32_t fe = n->feat;
+						float v = x[l][fe & ~PNODE_LEFT_MISSING];
+						int right = v != v ? !(fe & PNODE_LEFT_MISSING) : !(v < n->thr);
+						j[l] = n->left + right;
+						active = 1;
+					}
+				}
+				for (size_t l = 0; l < nl; l++) {
+					const float *v = val + (size_t)(-1 - nd[j[l]].left) * K;
+					double *o = pr->out + (ra + l) * K;
+					for (size_t k = 0; k < K; k++)
+						o[k] += v[k];
+				}
 			}
 		}
 		for (size_t k = 0; k < (r1 - r0) * K; k++)
