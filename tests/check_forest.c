@@ -644,6 +644,49 @@ START_TEST(exact_ranks_and_midpoints)
 }
 END_TEST
 
+/* dl_forest_predict (repacked trees, rows walked together) gives the sums of dl_tree_leaf's
+ * values in tree order, bit for bit, with missing values and infinities among the rows, on
+ * several thread counts and row counts that do not fill the lanes. */
+START_TEST(predict_matches_walk)
+{
+	for (int regression = 0; regression < 2; regression++) {
+		size_t n = 403, d = 5;
+		dl_table *t = noisy(n, d, regression, 21);
+		dl_forest_params p;
+		dl_forest_defaults(&p);
+		p.ntree = 9;
+		p.task = regression ? DL_FOREST_REGRESSION : DL_FOREST_CLASSIFICATION;
+		dl_err e;
+		dl_forest *f = dl_forest_train(&p, t, NULL, &e);
+		ck_assert_ptr_nonnull(f);
+		for (size_t r = 0; r < n; r += 7)
+			t->x[r * d + 2] = r % 2 ? INFINITY : -INFINITY;
+		size_t K = (size_t)f->nclass;
+		double *want = dl_calloc(n * K, sizeof *want), *got = dl_mallocarray(n * K, sizeof *got);
+		for (size_t r = 0; r < n; r++) {
+			for (size_t i = 0; i < f->ntree; i++) {
+				const dl_tree *tr = f->trees[i];
+				const float *v = tr->value + (size_t)dl_tree_leaf(tr, t->x + r * d) * K;
+				for (size_t k = 0; k < K; k++)
+					want[r * K + k] += v[k];
+			}
+			for (size_t k = 0; k < K; k++)
+				want[r * K + k] /= (double)f->ntree;
+		}
+		for (int th = 1; th <= 3; th += 2) {
+			dl_pool *pool = dl_pool_new(th);
+			dl_forest_predict(f, t, pool, got);
+			ck_assert(memcmp(want, got, n * K * sizeof *got) == 0);
+			dl_pool_free(pool);
+		}
+		dl_free(want);
+		dl_free(got);
+		dl_forest_free(f);
+		dl_table_free(t);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("forest");
@@ -662,6 +705,7 @@ int main(void)
 	tcase_add_test(tc, train_errors);
 	tcase_add_test(tc, extratrees_entropy);
 	tcase_add_test(tc, quantiles_by_hand);
+	tcase_add_test(tc, predict_matches_walk);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
