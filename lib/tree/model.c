@@ -37,7 +37,7 @@ static void put_ints(dl_buf *b, const char *key, const int32_t *a, int32_t n)
 {
 	dl_buf_printf(b, "\"%s\": [", key);
 	for (int32_t i = 0; i < n; i++)
-		dl_buf_printf(b, i ? ", %d" : "%d", (int)a[i]);
+		dl_buf_printf(b, i ? ",%d" : "%d", (int)a[i]);
 	dl_buf_puts(b, "]");
 }
 
@@ -46,7 +46,7 @@ static void put_floats(dl_buf *b, const char *key, const float *a, int32_t n)
 	dl_buf_printf(b, "\"%s\": [", key);
 	for (int32_t i = 0; i < n; i++) {
 		if (i)
-			dl_buf_puts(b, ", ");
+			dl_buf_putc(b, ',');
 		put_float(b, a[i]);
 	}
 	dl_buf_puts(b, "]");
@@ -65,7 +65,7 @@ void dl_tree_json_put(dl_buf *b, const dl_tree *t)
 	put_floats(b, "threshold", t->thr, n);
 	dl_buf_puts(b, ", \"default_left\": [");
 	for (int32_t k = 0; k < n; k++)
-		dl_buf_printf(b, k ? ", %d" : "%d", t->default_left[k]);
+		dl_buf_printf(b, k ? ",%d" : "%d", t->default_left[k]);
 	dl_buf_puts(b, "], ");
 	put_floats(b, "value", t->value, n * t->vdim);
 	dl_buf_puts(b, ", ");

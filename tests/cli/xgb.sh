@@ -101,7 +101,7 @@ dl0 xgb predict -m "$T/bin.json" --leaf --format records "$BIN" | "$DL_BUILD/dl-
 	{ cat "$T/leaf1.rec.jsonl" >&2; fail "--leaf --format records: not the int64 leaf indices"; }
 grep -o '"left": \[[^]]*\]' "$T/bin.json" | sed 's/"left": \[//; s/\]//' >"$T/lefts"
 head -n 1 "$T/leaf" | tr '\t' '\n' | paste - "$T/lefts" | awk -F'\t' '{
-	n = split($2, l, ", "); if ($1 < 0 || $1 >= n || l[$1 + 1] != -1) bad++ }
+	n = split($2, l, ", *"); if ($1 < 0 || $1 >= n || l[$1 + 1] != -1) bad++ }
 	END { exit bad > 0 }' || fail "--leaf: an index that is not a leaf"
 
 # --contrib (TreeSHAP): a column per feature and the bias, summing to the margin
