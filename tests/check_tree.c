@@ -461,6 +461,83 @@ START_TEST(test_metric_checked_without_sets)
 }
 END_TEST
 
+/* Values drawn from a few, so that rows often meet a threshold exactly. */
+static const float tie_values[] = { -1.0f, 0.0f, 0.5f, 1.0f, 2.0f, -INFINITY, INFINITY, NAN };
+
+/* A random tree whose thresholds are tie values (NaN included: every present value
+ * then goes right) with either default direction. */
+static void grow_ties(dl_tree *t, int32_t i, int depth, int max_depth, int nfeat, dl_rng *r)
+{
+	t->value[i] = (float)(dl_rng_double(r) * 2 - 1);
+	if (depth >= max_depth || (depth > 0 && dl_rng_below(r, 6) == 0))
+		return;
+	int32_t l = dl_tree_add(t, i), rt = dl_tree_add(t, i);
+	t->left[i] = l;
+	t->right[i] = rt;
+	t->feature[i] = (int32_t)dl_rng_below(r, (uint64_t)nfeat);
+	t->thr[i] = tie_values[dl_rng_below(r, sizeof tie_values / sizeof *tie_values)];
+	t->default_left[i] = (uint8_t)dl_rng_below(r, 2);
+	grow_ties(t, l, depth + 1, max_depth, nfeat, r);
+	grow_ties(t, rt, depth + 1, max_depth, nfeat, r);
+}
+
+/* The packed routing against the plain walk where the missing values' direction and
+ * the comparison meet: rows equal to thresholds, infinite and NaN thresholds, infinite
+ * and missing values; rows narrow enough to be copied into the block buffer and rows
+ * one column wider (routed in place); depths around the packing limit; one and three
+ * classes, one thread and several. */
+START_TEST(test_packed_prediction_ties)
+{
+	dl_rng r;
+	dl_rng_init(&r, 11, 0);
+	enum { NT = 30 };
+	size_t widths[] = { 3, DL_PACK_MAX_COPY, DL_PACK_MAX_COPY + 1 };
+	size_t Ks[] = { 1, 3 };
+	dl_pool *pool = dl_pool_new(2);
+	for (size_t wi = 0; wi < sizeof widths / sizeof *widths; wi++) {
+		size_t nf = widths[wi], n = wi == 0 ? 1500 : 130;
+		dl_tree *trees[NT];
+		for (int i = 0; i < NT; i++) {
+			trees[i] = dl_tree_new(1);
+			dl_tree_add(trees[i], -1);
+			grow_ties(trees[i], 0, 0, 1 + i % (DL_PACK_MAX_DEPTH + 2),
+				  wi == 0 ? (int)nf : 4, &r);
+			/* wide rows: the tested features spread to the last column */
+			for (int32_t j = 0; wi > 0 && j < trees[i]->n; j++)
+				trees[i]->feature[j] = (int32_t)(nf - 1 - (size_t)trees[i]->feature[j] * 97);
+		}
+		float *x = dl_mallocarray(n * nf, sizeof *x);
+		for (size_t j = 0; j < n * nf; j++)
+			x[j] = tie_values[dl_rng_below(&r, sizeof tie_values / sizeof *tie_values)];
+		dl_packed_trees *pk = dl_trees_pack((const dl_tree *const *)trees, NT);
+		for (size_t ki = 0; ki < sizeof Ks / sizeof *Ks; ki++) {
+			size_t K = Ks[ki];
+			double *want = dl_calloc(n * K, sizeof *want);
+			double *got = dl_calloc(n * K, sizeof *got);
+			for (size_t row = 0; row < n; row++)
+				for (int i = 0; i < NT; i++)
+					want[row * K + (size_t)i % K] +=
+						trees[i]->value[dl_tree_leaf(trees[i], x + row * nf)];
+			for (int th = 0; th < 2; th++) {
+				memset(got, 0, n * K * sizeof *got);
+				dl_packed_trees_add(pk, x, n, nf, K, got, th ? pool : NULL);
+				for (size_t j = 0; j < n * K; j++)
+					ck_assert_msg(got[j] == want[j],
+						      "width %zu, K %zu, threads %d, value %zu: %.17g, want %.17g",
+						      nf, K, th + 1, j, got[j], want[j]);
+			}
+			dl_free(want);
+			dl_free(got);
+		}
+		dl_packed_trees_free(pk);
+		dl_free(x);
+		for (int i = 0; i < NT; i++)
+			dl_tree_free(trees[i]);
+	}
+	dl_pool_free(pool);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("tree");
@@ -476,6 +553,7 @@ int main(void)
 	tcase_add_test(tc, test_packed_prediction);
 	tcase_add_test(tc, test_threads_same_model);
 	tcase_add_test(tc, test_metric_checked_without_sets);
+	tcase_add_test(tc, test_packed_prediction_ties);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);

@@ -8,12 +8,21 @@
 
 #include "core/alloc.h"
 
-#define BLOCK 64                /* rows routed together through one tree */
-#define RIGHT_BIT 0x80000000u   /* in pnode.feat: missing values go right */
+#define BLOCK_SHIFT 6
+#define BLOCK (1 << BLOCK_SHIFT) /* rows routed together through one tree */
+#define LANES 8                 /* rows walked side by side, their indices in registers */
+#define MAX_FEATURE (1 << 24)   /* trees that test a higher feature are walked, not packed */
 
+/* Rows are routed through a block buffer: a block of BLOCK rows stored column by column,
+ * every feature f twice, column 2f as is and column 2f + 1 with missing values replaced
+ * by +inf. A node reads column 2f + (missing values go right) and sends the row right
+ * when that value >= thr. From column 2f a missing value goes left (NaN >= thr is false),
+ * from column 2f + 1 right (+inf >= thr for every thr that is not NaN), and a value that
+ * is present goes right exactly when it is not < thr, as in dl_tree_leaf: so a step is a
+ * load, a compare and an add, with no test for missing values. */
 struct pnode {
 	float thr;
-	uint32_t feat;          /* feature | RIGHT_BIT */
+	uint32_t col;           /* (2 * feature + missing values go right) * BLOCK */
 };
 
 struct ptree {
@@ -47,8 +56,10 @@ static void pack_node(const dl_tree *src, int32_t s, int pass, size_t i, int D,
 		pack_node(src, s, 1, 2 * i + 2, D, nodes, leaves);
 		return;
 	}
-	nodes[i] = (struct pnode){ src->thr[s], (uint32_t)src->feature[s] |
-					       (src->default_left[s] ? 0u : RIGHT_BIT) };
+	/* a NaN threshold sends every present value right (not x < NaN): so does -inf */
+	float thr = isnan(src->thr[s]) ? -INFINITY : src->thr[s];
+	uint32_t col = 2 * (uint32_t)src->feature[s] + (src->default_left[s] ? 0u : 1u);
+	nodes[i] = (struct pnode){ thr, col << BLOCK_SHIFT };
 	pack_node(src, src->left[s], 0, 2 * i + 1, D, nodes, leaves);
 	pack_node(src, src->right[s], 0, 2 * i + 2, D, nodes, leaves);
 }
@@ -63,7 +74,11 @@ dl_packed_trees *dl_trees_pack(const dl_tree *const *trees, size_t ntree)
 		int d = dl_tree_depth(trees[i]);
 		struct ptree *pt = &p->t[i];
 		pt->tree = trees[i];
-		pt->depth = d <= DL_PACK_MAX_DEPTH ? d : -1;
+		int32_t maxf = 0;
+		for (int32_t n = 0; n < trees[i]->n; n++)
+			if (!dl_tree_is_leaf(trees[i], n) && trees[i]->feature[n] > maxf)
+				maxf = trees[i]->feature[n];
+		pt->depth = d <= DL_PACK_MAX_DEPTH && maxf < MAX_FEATURE ? d : -1;
 		pt->node = nn;
 		pt->leaf = nl;
 		if (pt->depth >= 0) {
@@ -99,42 +114,74 @@ struct add_job {
 	double *out;
 };
 
-#define LANES 8                 /* rows walked side by side, their indices in registers */
-
-static inline uint32_t step(const struct pnode *nodes, const float *xr, uint32_t i)
+/* A step on row xr of the caller's matrix (rows too wide to copy). */
+static inline size_t step_row(const struct pnode *nodes, const float *xr, size_t i)
 {
 	struct pnode nd = nodes[i];
-	float v = xr[nd.feat & ~RIGHT_BIT];
-	uint32_t right = (uint32_t)(v >= nd.thr) | ((uint32_t)(v != v) & (nd.feat >> 31));
-	return 2 * i + 1 + right;
+	float v = xr[nd.col >> (BLOCK_SHIFT + 1)];
+	size_t miss_right = (nd.col >> BLOCK_SHIFT) & 1;
+	return 2 * i + 1 + ((size_t)(v >= nd.thr) | ((size_t)(v != v) & miss_right));
+}
+
+/* A step on the row of the block buffer whose first value is at bu. */
+static inline size_t step_buf(const struct pnode *nodes, const float *bu, size_t i)
+{
+	struct pnode nd = nodes[i];
+	return 2 * i + 1 + (size_t)(bu[nd.col] >= nd.thr);
 }
 
 /* Rows [b, e) through packed tree pt: LANES rows at a time walk down together, so that
- * their loads overlap. */
-static void route_block(const struct ptree *pt, const struct pnode *nodes, const float *leaves,
-			const float *x, size_t ncol, size_t b, size_t e, double *out,
-			size_t K, size_t k)
+ * their loads overlap. STEP is step_row or step_buf, ROW(r) the row pointer of row r and
+ * LANE(q, u) that of row r + u when q is that of row r. */
+#define ROUTE(name, STEP, ROW, LANE)						\
+__attribute__((noinline)) static void name(const struct ptree *pt, const struct pnode *nodes, const float *leaves, \
+		 const float *x, size_t ncol, size_t b, size_t e, double *out,	\
+		 size_t K, size_t k)							\
+{										\
+	int D = pt->depth;							\
+	size_t first_leaf = ((size_t)1 << D) - 1;				\
+	size_t r = b;								\
+	(void)ncol;								\
+	for (; r + LANES <= e; r += LANES) {					\
+		size_t idx[LANES] = { 0 };					\
+		const float *q = ROW(r);					\
+		/* opaque to the optimiser: the lanes then read at constant	\
+		 * offsets from q instead of through 8 spilled row indices */	\
+		__asm__("" : "+r"(q));						\
+		for (int d = 0; d < D; d++) {					\
+			_Pragma("GCC unroll 8")					\
+			for (int u = 0; u < LANES; u++)				\
+				idx[u] = STEP(nodes, LANE(q, (size_t)u), idx[u]);	\
+		}								\
+		_Pragma("GCC unroll 8")						\
+		for (int u = 0; u < LANES; u++)					\
+			out[(r + (size_t)u) * K + k] += leaves[idx[u] - first_leaf];	\
+	}									\
+	for (; r < e; r++) {							\
+		size_t i = 0;							\
+		for (int d = 0; d < D; d++)					\
+			i = STEP(nodes, ROW(r), i);				\
+		out[r * K + k] += leaves[i - first_leaf];			\
+	}									\
+}
+#define ROW_X(r) (x + (r) * ncol)
+#define LANE_X(q, u) ((q) + (u) * ncol)
+#define ROW_BUF(r) (x + ((r) - b))
+#define LANE_BUF(q, u) ((q) + (u))
+ROUTE(route_rows, step_row, ROW_X, LANE_X)
+ROUTE(route_buf, step_buf, ROW_BUF, LANE_BUF)
+
+/* Rows [b, e) of x into the block buffer buf (see struct pnode). */
+static void copy_block(const float *x, size_t ncol, size_t b, size_t e, float *buf)
 {
-	int D = pt->depth;
-	size_t first_leaf = ((size_t)1 << D) - 1;
-	size_t r = b;
-	for (; r + LANES <= e; r += LANES) {
-		uint32_t idx[LANES] = { 0 };
+	for (size_t r = b; r < e; r++) {
 		const float *xr = x + r * ncol;
-		for (int d = 0; d < D; d++) {
-#pragma GCC unroll 8
-			for (int u = 0; u < LANES; u++)
-				idx[u] = step(nodes, xr + (size_t)u * ncol, idx[u]);
+		float *bu = buf + (r - b);
+		for (size_t c = 0; c < ncol; c++) {
+			float v = xr[c];
+			bu[(2 * c) << BLOCK_SHIFT] = v;
+			bu[(2 * c + 1) << BLOCK_SHIFT] = v != v ? INFINITY : v;
 		}
-#pragma GCC unroll 8
-		for (int u = 0; u < LANES; u++)
-			out[(r + (size_t)u) * K + k] += leaves[idx[u] - first_leaf];
-	}
-	for (; r < e; r++) {
-		uint32_t i = 0;
-		for (int d = 0; d < D; d++)
-			i = step(nodes, x + r * ncol, i);
-		out[r * K + k] += leaves[i - first_leaf];
 	}
 }
 
@@ -142,22 +189,32 @@ static void add_rows(void *arg, size_t begin, size_t end, int tid)
 {
 	const struct add_job *j = arg;
 	const dl_packed_trees *p = j->p;
+	size_t ncol = j->ncol;
+	int copy = ncol <= DL_PACK_MAX_COPY;
+	float *buf = copy ? dl_mallocarray(BLOCK * 2 * (ncol ? ncol : 1), sizeof *buf) : NULL;
 	(void)tid;
 	for (size_t b = begin; b < end; b += BLOCK) {
 		size_t e = b + BLOCK < end ? b + BLOCK : end;
+		if (copy)
+			copy_block(j->x, ncol, b, e, buf);
 		for (size_t i = 0; i < p->ntree; i++) {
 			const struct ptree *pt = &p->t[i];
 			size_t k = i % j->K;
 			if (pt->depth >= 0) {
-				route_block(pt, p->nodes + pt->node, p->leaves + pt->leaf, j->x,
-					    j->ncol, b, e, j->out, j->K, k);
+				if (copy)
+					route_buf(pt, p->nodes + pt->node, p->leaves + pt->leaf,
+						  buf, ncol, b, e, j->out, j->K, k);
+				else
+					route_rows(pt, p->nodes + pt->node, p->leaves + pt->leaf,
+						   j->x, ncol, b, e, j->out, j->K, k);
 				continue;
 			}
 			for (size_t r = b; r < e; r++)
 				j->out[r * j->K + k] +=
-					pt->tree->value[dl_tree_leaf(pt->tree, j->x + r * j->ncol)];
+					pt->tree->value[dl_tree_leaf(pt->tree, j->x + r * ncol)];
 		}
 	}
+	dl_free(buf);
 }
 
 void dl_packed_trees_add(const dl_packed_trees *p, const float *x, size_t nrow, size_t ncol,
