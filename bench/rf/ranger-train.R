@@ -14,7 +14,7 @@ pt <- Inf
 for (i in 1:3) pt <- min(pt, system.time(pr <- predict(m, te, num.threads = as.integer(a[3])))[["elapsed"]])
 p <- pr$predictions[, "1"]
 y <- te$label
-r <- rank(p); n1 <- sum(y == 1); n0 <- sum(y == 0)
+r <- rank(p); n1 <- as.numeric(sum(y == 1)); n0 <- as.numeric(sum(y == 0))  # no integer overflow
 auc <- (sum(r[y == 1]) - n1 * (n1 + 1) / 2) / (n1 * n0)
 f <- tempfile(); saveRDS(m, f, compress = FALSE); sz <- file.size(f); unlink(f)
 cat(sprintf("%.2f %.5f %.5f %.0f %.4f\n", t, mean((p > 0.5) == (y == 1)), auc, sz, pt))
