@@ -212,6 +212,25 @@ static uint64_t *sort_codes(uint64_t *keys, uint64_t *tmp, size_t n, uint32_t nu
 	return keys;
 }
 
+/* The entries of keys[0..nk) (code << 32 | row, sorted): one per distinct code, with the
+ * statistics of its rows summed, into c->ebin/c->ent. Returns their number. */
+static size_t group_keys(dl_cart *c, const uint64_t *keys, size_t nk)
+{
+	size_t S = c->S, dim = (size_t)c->dim, m = 0;
+	for (size_t j = 0; j < nk; j++) {
+		uint32_t k = (uint32_t)(keys[j] >> 32), r = (uint32_t)keys[j];
+		if (m == 0 || c->ebin[m - 1] != k) {
+			c->ebin[m] = k;
+			memset(c->ent + m * S, 0, S * sizeof *c->ent);
+			m++;
+		}
+		double *e = c->ent + (m - 1) * S;
+		e[c->cls[r]] += c->stat[r];
+		e[dim] += c->w[r];
+	}
+	return m;
+}
+
 /* gather for exact splits: the node's distinct ranks of feature f, from a histogram over
  * the ranks when the node is large beside their number, else by sorting its rows. */
 static size_t gather_exact(dl_cart *c, size_t f, size_t start, size_t end)
@@ -256,19 +275,7 @@ static size_t gather_exact(dl_cart *c, size_t f, size_t start, size_t end)
 		}
 		c->keys[nk++] = (uint64_t)k << 32 | r;
 	}
-	const uint64_t *keys = sort_codes(c->keys, c->ktmp, nk, nu);
-	for (size_t j = 0; j < nk; j++) {
-		uint32_t k = (uint32_t)(keys[j] >> 32), r = (uint32_t)keys[j];
-		if (m == 0 || c->ebin[m - 1] != k) {
-			c->ebin[m] = k;
-			memset(c->ent + m * S, 0, S * sizeof *c->ent);
-			m++;
-		}
-		double *e = c->ent + (m - 1) * S;
-		e[c->cls[r]] += c->stat[r];
-		e[dim] += c->w[r];
-	}
-	return m;
+	return group_keys(c, sort_codes(c->keys, c->ktmp, nk, nu), nk);
 }
 
 /* Fills c->ent/c->ebin with the node's non-empty bins of feature f in increasing order and
@@ -294,27 +301,10 @@ static size_t gather(dl_cart *c, size_t f, size_t start, size_t end)
 				miss[dim] += c->w[r];
 				continue;
 			}
-			uint64_t key = (uint64_t)code << 32 | r;
-			size_t j = nk++;
-			while (j > 0 && c->keys[j - 1] > key) {
-				c->keys[j] = c->keys[j - 1];
-				j--;
-			}
-			c->keys[j] = key;
+			c->keys[nk++] = (uint64_t)code << 32 | r;
 		}
-		for (size_t j = 0; j < nk; j++) {
-			uint32_t code = (uint32_t)(c->keys[j] >> 32);
-			uint32_t r = (uint32_t)c->keys[j];
-			if (m == 0 || c->ebin[m - 1] != code) {
-				c->ebin[m] = code;
-				memset(c->ent + m * S, 0, S * sizeof *c->ent);
-				m++;
-			}
-			double *e = c->ent + (m - 1) * S;
-			e[c->cls[r]] += c->stat[r];
-			e[dim] += c->w[r];
-		}
-		return m;
+		/* at most SMALL_NODE keys: sorted in place, no scratch needed */
+		return group_keys(c, sort_codes(c->keys, NULL, nk, 256), nk);
 	}
 	double *h = c->hist;
 	uint64_t used[4] = { 0, 0, 0, 0 };      /* the bins touched, to visit only those */
