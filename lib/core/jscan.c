@@ -16,6 +16,27 @@ void dl_jscan_init(dl_jscan *s, const char *text, size_t len)
 	s->end = text + len;
 }
 
+int dl_jscan_item(dl_jscan *s, int *started, int close)
+{
+	if (*started)
+		return dl_jscan_next(s, close);
+	*started = 1;
+	if (dl_jscan_peek(s) != close)
+		return 1;
+	s->p++;
+	return 0;
+}
+
+int dl_jscan_member(dl_jscan *s, int *started, const char **key, size_t *len)
+{
+	int r = dl_jscan_item(s, started, '}');
+	if (r <= 0)
+		return r;
+	if (dl_jscan_string(s, key, len) < 0 || dl_jscan_eat(s, ':') < 0)
+		return -1;
+	return 1;
+}
+
 size_t dl_jscan_offset(const dl_jscan *s)
 {
 	return (size_t)(s->p - s->begin);

@@ -31,6 +31,14 @@ int dl_jscan_number(dl_jscan *s, double *out);
 /* An array; every element that is a number is stored, any other becomes NaN (JSON has no
  * NaN, so callers can tell). *out is malloc'd (NULL for an empty array), *n its length. */
 int dl_jscan_numbers(dl_jscan *s, double **out, size_t *n);
+/* The elements of an array or object whose opening bracket was consumed, one a call:
+ * *started is 0 before the first. Returns 1 when an element follows (after the comma, from
+ * the second on), 0 when the closing byte close does (consumed), -1 on anything else. */
+int dl_jscan_item(dl_jscan *s, int *started, int close);
+/* The members of an object whose '{' was consumed, one a call: *started is 0 before the
+ * first. Returns 1 with *key and *len the next member's key (its value follows), 0 when the
+ * object closed (the '}' consumed), -1 on anything else. */
+int dl_jscan_member(dl_jscan *s, int *started, const char **key, size_t *len);
 /* After an element of an array or object: 1 when a comma follows (consumed), 0 when the
  * closing byte close does (consumed), -1 otherwise. */
 int dl_jscan_next(dl_jscan *s, int close);

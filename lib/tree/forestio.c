@@ -93,70 +93,62 @@ static int read_quantreg(dl_forest *f, dl_jscan *s, const char *name, dl_err *e)
 		return dl_errf(e, "%s: \"quantreg\" in a classification model", name);
 	if (dl_jscan_eat(s, '{') < 0)
 		goto shape;
-	if (dl_jscan_next(s, '}') != 0)
-		for (;;) {
-			const char *key;
-			size_t len;
-			if (dl_jscan_string(s, &key, &len) < 0 || dl_jscan_eat(s, ':') < 0)
-				goto bad;
-			if (len == 1 && key[0] == 'y' && !y) {
-				if (dl_jscan_numbers(s, &y, &n) < 0)
-					goto shape;
-				if (n == 0)
-					goto shape;
-				for (size_t i = 0; i < n; i++)
-					if (!isfinite(y[i]) || fabs(y[i]) > 3.4e38) {
-						dl_errf(e, "%s: quantreg label %zu is not a finite float", name, i);
-						goto out;
-					}
-			} else if (len == 6 && !memcmp(key, "leaves", 6) && !have_leaves && y) {
-				have_leaves = 1;
-				if ((double)n * (double)f->ntree > 4e9) {
-					dl_errf(e, "%s: \"quantreg\" is too large", name);
+	const char *key;
+	size_t len;
+	int started = 0, more;
+	while ((more = dl_jscan_member(s, &started, &key, &len)) > 0) {
+		if (len == 1 && key[0] == 'y' && !y) {
+			if (dl_jscan_numbers(s, &y, &n) < 0)
+				goto shape;
+			if (n == 0)
+				goto shape;
+			for (size_t i = 0; i < n; i++)
+				if (!isfinite(y[i]) || fabs(y[i]) > 3.4e38) {
+					dl_errf(e, "%s: quantreg label %zu is not a finite float", name, i);
 					goto out;
 				}
-				f->qleaf = dl_mallocarray(n * f->ntree + 1, sizeof *f->qleaf);
-				if (dl_jscan_eat(s, '[') < 0)
-					goto shape;
-				if (dl_jscan_next(s, ']') != 0)
-					for (;;) {
-						if (ntrees == f->ntree)
-							goto shape;
-						const dl_tree *t = f->trees[ntrees];
-						if (dl_jscan_peek(s) != '[' || dl_jscan_numbers(s, &l, &nl) < 0 ||
-						    nl != n) {
-							dl_errf(e, "%s: quantreg leaves of tree %zu: not an array of "
-								"%zu leaf indices", name, ntrees, n);
-							goto out;
-						}
-						for (size_t i = 0; i < n; i++) {
-							double d = l[i];
-							if (!(d >= 0 && d < t->n) || d != floor(d) ||
-							    !dl_tree_is_leaf(t, (int32_t)d)) {
-								dl_errf(e, "%s: quantreg leaves of tree %zu: entry %zu "
-									"is not a leaf of the tree", name, ntrees, i);
-								goto out;
-							}
-							f->qleaf[ntrees * n + i] = (int32_t)d;
-						}
-						dl_free(l);
-						l = NULL;
-						ntrees++;
-						int nx = dl_jscan_next(s, ']');
-						if (nx < 0)
-							goto bad;
-						if (nx == 0)
-							break;
-					}
-			} else if (dl_jscan_skip(s, NULL, NULL) < 0) {
-				goto bad;
+		} else if (len == 6 && !memcmp(key, "leaves", 6) && !have_leaves && y) {
+			have_leaves = 1;
+			if ((double)n * (double)f->ntree > 4e9) {
+				dl_errf(e, "%s: \"quantreg\" is too large", name);
+				goto out;
 			}
-			int nx = dl_jscan_next(s, '}');
-			if (nx < 0)
+			f->qleaf = dl_mallocarray(n * f->ntree + 1, sizeof *f->qleaf);
+			if (dl_jscan_eat(s, '[') < 0)
+				goto shape;
+			int tstarted = 0, titem;
+			while ((titem = dl_jscan_item(s, &tstarted, ']')) > 0) {
+				if (ntrees == f->ntree)
+					goto shape;
+				const dl_tree *t = f->trees[ntrees];
+				if (dl_jscan_peek(s) != '[' || dl_jscan_numbers(s, &l, &nl) < 0 ||
+				    nl != n) {
+					dl_errf(e, "%s: quantreg leaves of tree %zu: not an array of "
+						"%zu leaf indices", name, ntrees, n);
+					goto out;
+				}
+				for (size_t i = 0; i < n; i++) {
+					double d = l[i];
+					if (!(d >= 0 && d < t->n) || d != floor(d) ||
+					    !dl_tree_is_leaf(t, (int32_t)d)) {
+						dl_errf(e, "%s: quantreg leaves of tree %zu: entry %zu "
+							"is not a leaf of the tree", name, ntrees, i);
+						goto out;
+					}
+					f->qleaf[ntrees * n + i] = (int32_t)d;
+				}
+				dl_free(l);
+				l = NULL;
+				ntrees++;
+			}
+			if (titem < 0)
 				goto bad;
-			if (nx == 0)
-				break;
+		} else if (dl_jscan_skip(s, NULL, NULL) < 0) {
+			goto bad;
 		}
+	}
+	if (more < 0)
+		goto bad;
 	if (!y || !have_leaves || ntrees != f->ntree)
 		goto shape;
 	f->qrows = n;
@@ -201,51 +193,44 @@ static int split_top(const char *text, size_t len, const char *name, dl_buf *hea
 		goto bad;
 	}
 	s.p++;
-	if (dl_jscan_next(&s, '}') != 0)
-		for (;;) {
-			const char *key, *v0, *v1;
-			size_t klen;
-			if (dl_jscan_string(&s, &key, &klen) < 0 || dl_jscan_eat(&s, ':') < 0 ||
-			    dl_jscan_peek(&s) < 0)
-				goto bad;
-			const char *at = s.p;
-			if (klen == 5 && !memcmp(key, "trees", 5) && dl_jscan_peek(&s) == '[') {
-				/* where each tree starts, to read them in parallel */
-				s.p++;
-				*ntrees = 0;
-				if (dl_jscan_next(&s, ']') != 0)
-					for (;;) {
-						dl_jscan_peek(&s);
-						DL_GROW(*trees, cap, *ntrees + 1);
-						(*trees)[(*ntrees)++] = s.p;
-						if (dl_jscan_skip(&s, NULL, NULL) < 0)
-							goto bad;
-						int nx = dl_jscan_next(&s, ']');
-						if (nx < 0)
-							goto bad;
-						if (nx == 0)
-							break;
-					}
-			} else if (dl_jscan_skip(&s, &v0, &v1) < 0) {
-				goto bad;
-			} else if (klen == 5 && !memcmp(key, "trees", 5)) {
-				*ntrees = 0;    /* not an array */
-			} else if (klen == 8 && !memcmp(key, "quantreg", 8)) {
-				*quantreg = at;
-			} else {
-				if (!first)
-					dl_buf_putc(head, ',');
-				first = 0;
-				dl_buf_append(head, key - 1, klen + 2);
-				dl_buf_putc(head, ':');
-				dl_buf_append(head, v0, (size_t)(v1 - v0));
+	const char *key, *v0, *v1;
+	size_t klen;
+	int started = 0, more;
+	while ((more = dl_jscan_member(&s, &started, &key, &klen)) > 0) {
+		if (dl_jscan_peek(&s) < 0)
+			goto bad;
+		const char *at = s.p;
+		if (klen == 5 && !memcmp(key, "trees", 5) && dl_jscan_peek(&s) == '[') {
+			/* where each tree starts, to read them in parallel */
+			s.p++;
+			*ntrees = 0;
+			int tstarted = 0, titem;
+			while ((titem = dl_jscan_item(&s, &tstarted, ']')) > 0) {
+				dl_jscan_peek(&s);
+				DL_GROW(*trees, cap, *ntrees + 1);
+				(*trees)[(*ntrees)++] = s.p;
+				if (dl_jscan_skip(&s, NULL, NULL) < 0)
+					goto bad;
 			}
-			int nx = dl_jscan_next(&s, '}');
-			if (nx < 0)
+			if (titem < 0)
 				goto bad;
-			if (nx == 0)
-				break;
+		} else if (dl_jscan_skip(&s, &v0, &v1) < 0) {
+			goto bad;
+		} else if (klen == 5 && !memcmp(key, "trees", 5)) {
+			*ntrees = 0;    /* not an array */
+		} else if (klen == 8 && !memcmp(key, "quantreg", 8)) {
+			*quantreg = at;
+		} else {
+			if (!first)
+				dl_buf_putc(head, ',');
+			first = 0;
+			dl_buf_append(head, key - 1, klen + 2);
+			dl_buf_putc(head, ':');
+			dl_buf_append(head, v0, (size_t)(v1 - v0));
 		}
+	}
+	if (more < 0)
+		goto bad;
 	if (dl_jscan_peek(&s) >= 0)
 		goto bad;
 	dl_buf_putc(head, '}');

@@ -231,30 +231,25 @@ int dl_tree_json_scan(dl_jscan *s, const char *where, size_t nfeat, int vdim, dl
 				       dl_jscan_offset(s));
 		return dl_errf(e, "%s: not an object", where);
 	}
-	if (dl_jscan_next(s, '}') != 0)
-		for (;;) {
-			const char *key;
-			size_t len;
-			if (dl_jscan_string(s, &key, &len) < 0 || dl_jscan_eat(s, ':') < 0)
+	const char *key;
+	size_t len;
+	int started = 0, more;
+	while ((more = dl_jscan_member(s, &started, &key, &len)) > 0) {
+		int k = 0;
+		while (k < DL_TREE_NKEYS &&
+		       !(strlen(tree_keys[k]) == len && !memcmp(tree_keys[k], key, len)))
+			k++;
+		if (k < DL_TREE_NKEYS && dl_jscan_peek(s) == '[') {
+			dl_free(ta.a[k]);
+			if (dl_jscan_numbers(s, &ta.a[k], &ta.n[k]) < 0)
 				goto bad;
-			int k = 0;
-			while (k < DL_TREE_NKEYS &&
-			       !(strlen(tree_keys[k]) == len && !memcmp(tree_keys[k], key, len)))
-				k++;
-			if (k < DL_TREE_NKEYS && dl_jscan_peek(s) == '[') {
-				dl_free(ta.a[k]);
-				if (dl_jscan_numbers(s, &ta.a[k], &ta.n[k]) < 0)
-					goto bad;
-				ta.present[k] = 1;
-			} else if (dl_jscan_skip(s, NULL, NULL) < 0) {
-				goto bad;
-			}
-			int nx = dl_jscan_next(s, '}');
-			if (nx < 0)
-				goto bad;
-			if (nx == 0)
-				break;
+			ta.present[k] = 1;
+		} else if (dl_jscan_skip(s, NULL, NULL) < 0) {
+			goto bad;
 		}
+	}
+	if (more < 0)
+		goto bad;
 	r = dl_tree_from_arrays(&ta, where, nfeat, vdim, out, e);
 	dl_tree_arrays_free(&ta);
 	return r;
